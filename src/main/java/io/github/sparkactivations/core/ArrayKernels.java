@@ -1,0 +1,376 @@
+package io.github.sparkactivations.core;
+
+import java.util.Arrays;
+
+/**
+ * Array-normalising kernels on ranges of {@code double[]}: {@code (x, offset, length, ...)}.
+ *
+ * <p>Kernels that return an array write {@code length} values to {@code out} from {@code
+ * outOffset}; {@code out} may be {@code x} itself (same offsets) for in-place use. They allocate
+ * nothing except sparsemax and entmax15, which sort a copy of the row.
+ *
+ * <p>Shared semantics: an empty range gives an empty result; a NaN anywhere makes every output NaN
+ * (argmax and top_k report "no result" instead); +inf entries share the probability mass equally
+ * (the limit of finite inputs growing together) and the others get 0; all entries -inf give NaN.
+ */
+public final class ArrayKernels {
+
+  private ArrayKernels() {}
+
+  /** Returned by {@link #argmax} and {@link #topK} when there is no answer (empty range or NaN). */
+  public static final int NO_RESULT = -1;
+
+  public static void softmax(
+      double[] x, int offset, int length, double[] out, int outOffset, double temperature) {
+    exponentialNormalise(x, offset, length, out, outOffset, temperature, false);
+  }
+
+  public static void softmin(
+      double[] x, int offset, int length, double[] out, int outOffset, double temperature) {
+    exponentialNormalise(x, offset, length, out, outOffset, -temperature, false);
+  }
+
+  public static void logSoftmax(
+      double[] x, int offset, int length, double[] out, int outOffset, double temperature) {
+    exponentialNormalise(x, offset, length, out, outOffset, temperature, true);
+  }
+
+  /** T log(sum e^(x/T)): -inf for an empty or all -inf range, NaN if any entry is NaN. */
+  public static double logsumexp(double[] x, int offset, int length, double temperature) {
+    if (length == 0) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    int p = pivot(x, offset, length, temperature);
+    if (p == NO_RESULT) {
+      return Double.NaN;
+    }
+    double max = x[offset + p];
+    if (Double.isInfinite(max)) {
+      return max;
+    }
+    return Math.fma(temperature, Math.log1p(remainingMass(x, offset, length, p, temperature)), max);
+  }
+
+  /** 0-based index of the first maximum, or {@link #NO_RESULT} for an empty range or a NaN. */
+  public static int argmax(double[] x, int offset, int length) {
+    return length == 0 ? NO_RESULT : pivot(x, offset, length, 1);
+  }
+
+  /**
+   * Fills {@code indices[0..min(k, length))} with the 0-based indices of the k largest entries,
+   * value descending, ties by lower index; returns how many, or {@link #NO_RESULT} on a NaN.
+   */
+  public static int topK(double[] x, int offset, int length, int k, int[] indices) {
+    for (int i = 0; i < length; i++) {
+      if (Double.isNaN(x[offset + i])) {
+        return NO_RESULT;
+      }
+    }
+    // indices[0..size) is a binary heap whose root is the worst of the best seen so far.
+    int size = 0;
+    int capacity = Math.min(k, length);
+    for (int i = 0; i < length; i++) {
+      if (size < capacity) {
+        indices[size] = i;
+        siftUp(x, offset, indices, size++);
+      } else if (ranksBefore(x, offset, i, indices[0])) {
+        indices[0] = i;
+        siftDown(x, offset, indices, size);
+      }
+    }
+    // Heap sort in place: repeatedly move the worst to the end.
+    for (int end = size - 1; end > 0; end--) {
+      int worst = indices[0];
+      indices[0] = indices[end];
+      indices[end] = worst;
+      siftDown(x, offset, indices, end);
+    }
+    return size;
+  }
+
+  /** Euclidean projection onto the probability simplex (Martins and Astudillo, 2016). */
+  public static void sparsemax(double[] x, int offset, int length, double[] out, int outOffset) {
+    double max = finiteMaxOrFill(x, offset, length, out, outOffset);
+    if (Double.isNaN(max)) {
+      return;
+    }
+    double[] sorted = sortedShifted(x, offset, length, max, 1);
+    // Support size k: the largest k with 1 + k z_(k) > sum_{j<=k} z_(j), z sorted descending.
+    double cumulative = 0;
+    double compensation = 0;
+    double tau = 0;
+    for (int rank = 1; rank <= length; rank++) {
+      double z = sorted[length - rank];
+      double next = cumulative + z;
+      compensation += Kernels.twoSumError(cumulative, z, next);
+      cumulative = next;
+      double sum = cumulative + compensation;
+      if (1 + rank * z > sum) {
+        tau = (sum - 1) / rank;
+      }
+    }
+    for (int i = 0; i < length; i++) {
+      out[outOffset + i] = Math.max(x[offset + i] - max - tau, 0);
+    }
+  }
+
+  /**
+   * 1.5-entmax, exact sort-based threshold (Peters, Niculae and Martins, 2019, Algorithm 2): p_i =
+   * [x_i/2 - tau]_+^2 with tau chosen so the p sum to 1.
+   */
+  public static void entmax15(double[] x, int offset, int length, double[] out, int outOffset) {
+    double max = finiteMaxOrFill(x, offset, length, out, outOffset);
+    if (Double.isNaN(max)) {
+      return;
+    }
+    double[] sorted = sortedShifted(x, offset, length, max, 0.5);
+    // Welford's running mean and sum of squared deviations: rank * (mean(z^2) - mean(z)^2)
+    // without the cancellation of the textbook formula.
+    double mean = 0;
+    double squares = 0;
+    double tau = 0;
+    int support = 0;
+    for (int rank = 1; rank <= length; rank++) {
+      double z = sorted[length - rank];
+      double delta = z - mean;
+      mean += delta / rank;
+      squares += delta * (z - mean);
+      double candidate = mean - Math.sqrt(Math.max((1 - squares) / rank, 0));
+      if (candidate <= z) {
+        tau = candidate;
+        support = rank;
+      }
+    }
+    // 1 - squares cancels when the support is large; one Newton step on sum (z - tau)^2 = 1,
+    // summed with compensation, restores the normalisation to a few ulps.
+    double excess = -1;
+    double compensation = 0;
+    double slope = 0;
+    for (int rank = 1; rank <= support; rank++) {
+      double d = sorted[length - rank] - tau;
+      double square = d * d;
+      double next = excess + square;
+      compensation += Kernels.twoSumError(excess, square, next);
+      excess = next;
+      slope += d;
+    }
+    tau += (excess + compensation) / (2 * slope);
+    for (int i = 0; i < length; i++) {
+      double p = Math.max(0.5 * (x[offset + i] - max) - tau, 0);
+      out[outOffset + i] = p * p;
+    }
+  }
+
+  /**
+   * Softmax family over z_i = x_i/t, t signed (softmin passes -T), shifted by the pivot so every
+   * exponent is <= 0. The shift x_i - pivot and the division by t are carried as double-doubles:
+   * exp amplifies their rounding error by |z|, which would cost hundreds of ulps for tiny
+   * probabilities.
+   */
+  private static void exponentialNormalise(
+      double[] x, int offset, int length, double[] out, int outOffset, double t, boolean log) {
+    if (length == 0) {
+      return;
+    }
+    int p = pivot(x, offset, length, t);
+    if (p == NO_RESULT) {
+      Arrays.fill(out, outOffset, outOffset + length, Double.NaN);
+      return;
+    }
+    double pivot = x[offset + p];
+    if (Double.isInfinite(pivot)) {
+      shareAmongInfinities(x, offset, length, out, outOffset, pivot, t, log);
+      return;
+    }
+    if (log) {
+      // log p_i = z_i - log(1 + R), R the mass besides the pivot: log1p keeps the dominant class
+      // exact instead of rounding 1 + R first.
+      double logTotal = Math.log1p(remainingMass(x, offset, length, p, t));
+      for (int i = 0; i < length; i++) {
+        double z = shifted(x[offset + i], pivot, t);
+        out[outOffset + i] = (z - logTotal) + shiftError(x[offset + i], pivot, t, z);
+      }
+      return;
+    }
+    double sum = 0;
+    double compensation = 0;
+    for (int i = 0; i < length; i++) {
+      double e = exactExp(x[offset + i], pivot, t);
+      out[outOffset + i] = e;
+      // Neumaier's compensated sum: the error does not grow with the length.
+      double next = sum + e;
+      compensation += Kernels.twoSumError(sum, e, next);
+      sum = next;
+    }
+    double total = sum + compensation;
+    double totalError = Kernels.twoSumError(sum, compensation, total);
+    for (int i = 0; i < length; i++) {
+      out[outOffset + i] = Kernels.divide(out[outOffset + i], 0, total, totalError);
+    }
+  }
+
+  /** Sum of e^(z_i) over every entry but the pivot (whose term is exactly 1), compensated. */
+  private static double remainingMass(double[] x, int offset, int length, int p, double t) {
+    double pivot = x[offset + p];
+    double sum = 0;
+    double compensation = 0;
+    for (int i = 0; i < length; i++) {
+      if (i != p) {
+        double e = exactExp(x[offset + i], pivot, t);
+        double next = sum + e;
+        compensation += Kernels.twoSumError(sum, e, next);
+        sum = next;
+      }
+    }
+    return sum + compensation;
+  }
+
+  /** e^((x - pivot)/t) with the rounding error of the exponent applied to first order. */
+  private static double exactExp(double x, double pivot, double t) {
+    double z = shifted(x, pivot, t);
+    double e = Math.exp(z);
+    return e + e * shiftError(x, pivot, t, z);
+  }
+
+  private static double shifted(double x, double pivot, double t) {
+    double d = x - pivot;
+    return t == 1 ? d : d / t;
+  }
+
+  /** (x - pivot)/t - z, exactly up to the final rounding; 0 where the difference overflowed. */
+  private static double shiftError(double x, double pivot, double t, double z) {
+    double d = x - pivot;
+    if (Double.isInfinite(d)) {
+      return 0;
+    }
+    double dError = Kernels.twoSumError(x, -pivot, d);
+    return t == 1 ? dError : (Math.fma(-z, t, d) + dError) / t;
+  }
+
+  /**
+   * Index of the first entry with the largest x/t (the largest x for t > 0, the smallest for t <
+   * 0), or {@link #NO_RESULT} if any entry is NaN. Requires length > 0.
+   */
+  private static int pivot(double[] x, int offset, int length, double t) {
+    int best = 0;
+    double bestValue = x[offset];
+    for (int i = 0; i < length; i++) {
+      double v = x[offset + i];
+      if (Double.isNaN(v)) {
+        return NO_RESULT;
+      }
+      if (t > 0 ? v > bestValue : v < bestValue) {
+        best = i;
+        bestValue = v;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The pivot is infinite: if x/t is +inf there, those entries split the mass equally; otherwise
+   * every entry is the same infinity pointing away (softmax of all -inf) and the result is NaN.
+   */
+  private static void shareAmongInfinities(
+      double[] x,
+      int offset,
+      int length,
+      double[] out,
+      int outOffset,
+      double pivot,
+      double t,
+      boolean log) {
+    if ((pivot > 0) != (t > 0)) {
+      Arrays.fill(out, outOffset, outOffset + length, Double.NaN);
+      return;
+    }
+    int winners = 0;
+    for (int i = 0; i < length; i++) {
+      if (x[offset + i] == pivot) {
+        winners++;
+      }
+    }
+    double share = log ? -Math.log(winners) : 1.0 / winners;
+    double rest = log ? Double.NEGATIVE_INFINITY : 0.0;
+    for (int i = 0; i < length; i++) {
+      out[outOffset + i] = x[offset + i] == pivot ? share : rest;
+    }
+  }
+
+  /**
+   * The finite maximum of x, after handling the cases the sort-based projections share with
+   * softmax: empty, NaN, +inf entries, all -inf. Returns NaN when {@code out} is already filled.
+   */
+  private static double finiteMaxOrFill(
+      double[] x, int offset, int length, double[] out, int outOffset) {
+    if (length == 0) {
+      return Double.NaN;
+    }
+    int p = pivot(x, offset, length, 1);
+    if (p == NO_RESULT) {
+      Arrays.fill(out, outOffset, outOffset + length, Double.NaN);
+      return Double.NaN;
+    }
+    double max = x[offset + p];
+    if (Double.isInfinite(max)) {
+      shareAmongInfinities(x, offset, length, out, outOffset, max, 1, false);
+      return Double.NaN;
+    }
+    return max;
+  }
+
+  /** scale * (x_i - max), sorted ascending; a fresh array, one per call. */
+  private static double[] sortedShifted(
+      double[] x, int offset, int length, double max, double scale) {
+    double[] sorted = new double[length];
+    for (int i = 0; i < length; i++) {
+      sorted[i] = scale * (x[offset + i] - max);
+    }
+    Arrays.sort(sorted);
+    return sorted;
+  }
+
+  /** True if entry i ranks before entry j: larger value, or equal value and lower index. */
+  private static boolean ranksBefore(double[] x, int offset, int i, int j) {
+    double a = x[offset + i];
+    double b = x[offset + j];
+    return a > b || (a == b && i < j);
+  }
+
+  private static void siftUp(double[] x, int offset, int[] heap, int child) {
+    while (child > 0) {
+      int parent = (child - 1) / 2;
+      if (!ranksBefore(x, offset, heap[parent], heap[child])) {
+        return;
+      }
+      swap(heap, parent, child);
+      child = parent;
+    }
+  }
+
+  private static void siftDown(double[] x, int offset, int[] heap, int size) {
+    int parent = 0;
+    while (true) {
+      int worst = parent;
+      int left = 2 * parent + 1;
+      int right = left + 1;
+      if (left < size && ranksBefore(x, offset, heap[worst], heap[left])) {
+        worst = left;
+      }
+      if (right < size && ranksBefore(x, offset, heap[worst], heap[right])) {
+        worst = right;
+      }
+      if (worst == parent) {
+        return;
+      }
+      swap(heap, parent, worst);
+      parent = worst;
+    }
+  }
+
+  private static void swap(int[] a, int i, int j) {
+    int tmp = a[i];
+    a[i] = a[j];
+    a[j] = tmp;
+  }
+}
