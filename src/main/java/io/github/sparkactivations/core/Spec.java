@@ -85,6 +85,20 @@ public final class Spec {
     return arguments;
   }
 
+  /**
+   * The parameter values in order, up to the last one that differs from its default: what a
+   * positional call ({@code softmax(x, 2.0)}) needs to say.
+   */
+  public List<Object> positionalArguments() {
+    List<Object> values = new ArrayList<>(arguments.values());
+    List<Parameter> parameters = activation.parameters();
+    int last = parameters.size();
+    while (last > 0 && values.get(last - 1).equals(parameters.get(last - 1).defaultValue())) {
+      last--;
+    }
+    return values.subList(0, last);
+  }
+
   /** The static method of {@link Activation#kernelClass()} that computes this spec. */
   public String kernelMethod() {
     return kernelMethod;

@@ -25,29 +25,6 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ElementwiseAccuracyTest {
 
-  /**
-   * Error budgets above 1 ulp, by spec or by function name, and why. Each is a ceiling over the
-   * reference set with a margin above the measured maximum (target/accuracy.md after a run).
-   */
-  private static final Map<String, Double> BUDGET_ABOVE_ONE_ULP =
-      Map.ofEntries(
-          // Math.exp and Math.log1p are faithful (< 1 ulp) but not correctly rounded; their error,
-          // scaled by the function's condition number (<= 1 here), adds to the final rounding.
-          Map.entry("sigmoid", 1.5),
-          Map.entry("log_sigmoid", 1.5),
-          Map.entry("logit", 1.5),
-          Map.entry("silu", 1.5),
-          Map.entry("mish", 1.5),
-          // As above, plus the division by beta (exact for powers of two).
-          Map.entry("softplus", 2.5),
-          // Commons Numbers' erfc carries about 1.5 ulp of its own on the negative side.
-          Map.entry("gelu", 3.0),
-          // sigmoid's error (above) plus the final product with x.
-          Map.entry("gelu(approximate=tanh)", 2.0),
-          // Lambert's continued fraction accumulates a few roundings near 0, where x - tanh(x)
-          // would otherwise cancel entirely.
-          Map.entry("tanh_shrink", 2.5));
-
   private static final Map<String, List<Point>> BY_SPEC =
       Reference.elementwise().stream()
           .collect(Collectors.groupingBy(Point::spec, LinkedHashMap::new, Collectors.toList()));
@@ -63,10 +40,7 @@ class ElementwiseAccuracyTest {
                     e.getKey(),
                     () -> {
                       Spec spec = Spec.parse(e.getKey());
-                      double budget =
-                          BUDGET_ABOVE_ONE_ULP.getOrDefault(
-                              e.getKey(),
-                              BUDGET_ABOVE_ONE_ULP.getOrDefault(spec.activation().name(), 1.0));
+                      double budget = Reference.ulpBudget(spec);
                       double worst = 0;
                       Point worstPoint = null;
                       List<String> failures = new ArrayList<>();

@@ -1,5 +1,8 @@
 package io.github.sparkactivations.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,18 +13,88 @@ import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
  * High-precision reference values from {@code src/test/python/reference_values.py} (mpmath,
  * 256-bit), and the ulp distance between a double and such an exact value.
  */
-final class Reference {
+public final class Reference {
 
   private Reference() {}
 
+  /**
+   * Error budgets above 1 ulp, by spec or by function name, and why. Each is a ceiling over the
+   * reference set with a margin above the measured maximum (target/accuracy.md after a run).
+   */
+  private static final Map<String, Double> BUDGET_ABOVE_ONE_ULP =
+      Map.ofEntries(
+          // Math.exp and Math.log1p are faithful (< 1 ulp) but not correctly rounded; their error,
+          // scaled by the function's condition number (<= 1 here), adds to the final rounding.
+          Map.entry("sigmoid", 1.5),
+          Map.entry("log_sigmoid", 1.5),
+          Map.entry("logit", 1.5),
+          Map.entry("silu", 1.5),
+          Map.entry("mish", 1.5),
+          // As above, plus the division by beta (exact for powers of two).
+          Map.entry("softplus", 2.5),
+          // Commons Numbers' erfc carries about 1.5 ulp of its own on the negative side.
+          Map.entry("gelu", 3.0),
+          // sigmoid's error (above) plus the final product with x.
+          Map.entry("gelu(approximate=tanh)", 2.0),
+          // Lambert's continued fraction accumulates a few roundings near 0, where x - tanh(x)
+          // would otherwise cancel entirely.
+          Map.entry("tanh_shrink", 2.5));
+
+  /** The error budget, in ulps, of an element-wise spec: 1 unless listed above. */
+  public static double ulpBudget(Spec spec) {
+    return BUDGET_ABOVE_ONE_ULP.getOrDefault(
+        spec.toString(), BUDGET_ABOVE_ONE_ULP.getOrDefault(spec.activation().name(), 1.0));
+  }
+
+  /** Softmax family, per element, in ulps of the exact value. */
+  private static final double SOFTMAX_FAMILY_BUDGET = 4.0;
+
+  private static final double LOGSUMEXP_BUDGET = 2.0;
+
+  /**
+   * sparsemax and entmax15 subtract a threshold from each logit, which cancels for the smallest
+   * kept probabilities: their error is bounded in absolute terms, in ulps of 1.
+   */
+  private static final double PROJECTION_ABSOLUTE_BUDGET = 8 * Math.ulp(1.0);
+
+  /**
+   * Asserts an array function's result (one value for logsumexp) against the case's exact values
+   * within the budgets above; returns the worst error, in ulps (of 1 for the projections).
+   */
+  public static double assertArrayResult(String spec, ArrayCase c, double[] out) {
+    boolean projection = spec.startsWith("sparsemax") || spec.startsWith("entmax15");
+    double budget = spec.startsWith("logsumexp") ? LOGSUMEXP_BUDGET : SOFTMAX_FAMILY_BUDGET;
+    assertEquals(c.expected().length, out.length, spec + " on " + c.name() + ": length");
+    double worst = 0;
+    for (int i = 0; i < out.length; i++) {
+      String where =
+          spec + " on " + c.name() + "[" + i + "] = " + out[i] + ", exact " + c.expected()[i];
+      double error;
+      if (projection) {
+        double exact = c.expected()[i].rounded();
+        error = Math.abs(out[i] - exact) / Math.ulp(1.0);
+        assertTrue(Math.abs(out[i] - exact) <= PROJECTION_ABSOLUTE_BUDGET, where);
+        if (exact == 0) {
+          assertEquals(0.0, out[i], where + ": must be exactly 0");
+        }
+      } else {
+        error = c.expected()[i].ulpError(out[i]);
+        assertTrue(error <= budget, where + ": " + error + " ulp");
+      }
+      worst = Math.max(worst, error);
+    }
+    return worst;
+  }
+
   /** An exact value: a finite decimal, or a special double (NaN, ±inf). */
-  record Exact(BigDecimal value, double special) {
+  public record Exact(BigDecimal value, double special) {
 
     static Exact parse(String text) {
       return switch (text) {
@@ -33,7 +106,7 @@ final class Reference {
     }
 
     /** The exact value rounded to the nearest double. */
-    double rounded() {
+    public double rounded() {
       return value == null ? special : value.doubleValue();
     }
 
@@ -41,7 +114,7 @@ final class Reference {
      * |computed - exact| in units of the last place of the exact value's double; 0 for matching
      * specials, +inf for a mismatch in kind (NaN or infinity where a number was due).
      */
-    double ulpError(double computed) {
+    public double ulpError(double computed) {
       if (value == null || Double.isInfinite(rounded())) {
         return Double.compare(computed, rounded()) == 0 ? 0 : Double.POSITIVE_INFINITY;
       }
@@ -59,12 +132,12 @@ final class Reference {
   }
 
   /** One point of an element-wise function. */
-  record Point(String spec, double x, Exact expected) {}
+  public record Point(String spec, double x, Exact expected) {}
 
   /** One array case: inputs and the exact outputs. */
-  record ArrayCase(String name, String spec, double[] x, Exact[] expected) {}
+  public record ArrayCase(String name, String spec, double[] x, Exact[] expected) {}
 
-  static List<Point> elementwise() {
+  public static List<Point> elementwise() {
     List<Point> points = new ArrayList<>();
     for (String[] f : rows("elementwise.tsv.gz")) {
       points.add(new Point(f[0], parseDouble(f[1]), Exact.parse(f[2])));
@@ -72,7 +145,7 @@ final class Reference {
     return points;
   }
 
-  static List<ArrayCase> arrays() {
+  public static List<ArrayCase> arrays() {
     List<ArrayCase> cases = new ArrayList<>();
     for (String[] f : rows("arrays.tsv.gz")) {
       String[] xs = f[2].split(" ");

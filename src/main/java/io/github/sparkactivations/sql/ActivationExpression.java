@@ -1,0 +1,519 @@
+package io.github.sparkactivations.sql;
+
+import io.github.sparkactivations.core.Activation;
+import io.github.sparkactivations.core.Activation.Kind;
+import io.github.sparkactivations.core.Activations;
+import io.github.sparkactivations.core.ArrayKernels;
+import io.github.sparkactivations.core.Spec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.codegen.Block;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodeBlock;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
+import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
+import org.apache.spark.sql.catalyst.expressions.codegen.FalseLiteral$;
+import org.apache.spark.sql.catalyst.expressions.codegen.JavaCode;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.NullType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * One generic Catalyst expression for every activation of the catalogue: {@code f(x, params...)}
+ * with the parameters already bound. Whole-stage codegen emits a direct static call of the
+ * activation's kernel ({@code Kernels.sigmoid(x)}, {@code ArrayKernels.softmax(...)}); the
+ * interpreted path evaluates the same kernel through the core's {@link Spec}.
+ *
+ * <p>Input types: DOUBLE and FLOAT keep their type, other numbers are read as DOUBLE; arrays of
+ * them likewise. Element-wise functions keep null elements; array-normalising functions return null
+ * for an array holding a null.
+ */
+public final class ActivationExpression extends Expression implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private static final String KERNELS = "io.github.sparkactivations.core.Kernels";
+  private static final String ARRAY_KERNELS = "io.github.sparkactivations.core.ArrayKernels";
+  private static final String ARRAYS = ArrayConversions.class.getName();
+
+  private final Expression child;
+  private final String function;
+  private final ArrayList<Object> parameters;
+  private transient Spec spec;
+  private transient Seq<Expression> children;
+
+  /**
+   * @param function the name the function was called by (a catalogue name or alias)
+   * @param parameters the parameters given after x, as Double, Integer or String (already valid)
+   */
+  public ActivationExpression(Expression child, String function, List<Object> parameters) {
+    this.child = child;
+    this.function = function;
+    this.parameters = new ArrayList<>(parameters);
+  }
+
+  /** The bound activation; rebuilt after deserialization from the name and parameters. */
+  public Spec spec() {
+    if (spec == null) {
+      spec = Activations.get(function).bind(parameters);
+    }
+    return spec;
+  }
+
+  private Activation activation() {
+    return spec().activation();
+  }
+
+  public Expression child() {
+    return child;
+  }
+
+  @Override
+  public Seq<Expression> children() {
+    if (children == null) {
+      children = CollectionConverters.asScala(List.of(child)).toSeq();
+    }
+    return children;
+  }
+
+  @Override
+  public boolean foldable() {
+    return child.foldable();
+  }
+
+  @Override
+  public String prettyName() {
+    return function;
+  }
+
+  @Override
+  public String sql() {
+    return render(child.sql());
+  }
+
+  @Override
+  public String toString() {
+    return render(child.toString());
+  }
+
+  private String render(String x) {
+    StringBuilder s = new StringBuilder(function).append('(').append(x);
+    for (Object p : parameters) {
+      s.append(", ").append(p instanceof String text ? "'" + text + "'" : p);
+    }
+    return s.append(')').toString();
+  }
+
+  // ---- types ------------------------------------------------------------------------------
+
+  /** The element (or scalar) type the kernel reads, or null if the input is not supported. */
+  private DataType inputElementType() {
+    DataType type = child.dataType();
+    if (activation().kind() == Kind.ELEMENTWISE && isNumeric(type)) {
+      return type;
+    }
+    if (type instanceof ArrayType array && isNumeric(array.elementType())) {
+      return array.elementType();
+    }
+    return null;
+  }
+
+  private static boolean isNumeric(DataType type) {
+    return type instanceof NumericType || type instanceof NullType;
+  }
+
+  private boolean isArrayInput() {
+    return child.dataType() instanceof ArrayType;
+  }
+
+  /** Results stay FLOAT for FLOAT input; everything else is computed and returned as DOUBLE. */
+  private DataType resultElementType() {
+    return DataTypes.FloatType.equals(inputElementType())
+        ? DataTypes.FloatType
+        : DataTypes.DoubleType;
+  }
+
+  private boolean inputContainsNull() {
+    return child.dataType() instanceof ArrayType array && array.containsNull();
+  }
+
+  @Override
+  public TypeCheckResult checkInputDataTypes() {
+    if (inputElementType() != null) {
+      return TypeCheckResult.TypeCheckSuccess$.MODULE$;
+    }
+    String allowed =
+        activation().kind() == Kind.ELEMENTWISE
+            ? "a number (DOUBLE, FLOAT, or another numeric type read as DOUBLE) or an array of"
+                + " numbers"
+            : "an array of numbers (ARRAY<DOUBLE> or ARRAY<FLOAT>; other numeric elements are read"
+                + " as DOUBLE)";
+    return new TypeCheckResult.TypeCheckFailure(
+        function + ": x must be " + allowed + ", got " + child.dataType().sql());
+  }
+
+  @Override
+  public DataType dataType() {
+    DataType element = resultElementType();
+    if (activation().kind() == Kind.ELEMENTWISE) {
+      return isArrayInput() ? DataTypes.createArrayType(element, inputContainsNull()) : element;
+    }
+    return switch (activation().output()) {
+      case SAME_AS_INPUT -> DataTypes.createArrayType(element, false);
+      case DOUBLE -> DataTypes.DoubleType;
+      case INDEX -> DataTypes.IntegerType;
+      case TOP_K -> DataTypes.createArrayType(topKElement(element), false);
+    };
+  }
+
+  static StructType topKElement(DataType valueType) {
+    return new StructType()
+        .add("index", DataTypes.IntegerType, false)
+        .add("value", valueType, false);
+  }
+
+  @Override
+  public boolean nullable() {
+    if (activation().kind() == Kind.ELEMENTWISE) {
+      return child.nullable();
+    }
+    // argmax has no answer for an empty array or a NaN; every normalising function returns null
+    // for an array with a null element.
+    return child.nullable()
+        || inputContainsNull()
+        || activation().output() == Activation.Output.INDEX;
+  }
+
+  // ---- interpreted ------------------------------------------------------------------------
+
+  @Override
+  public Object eval(InternalRow row) {
+    Object input = child.eval(row);
+    return input == null ? null : nullSafeEval(input);
+  }
+
+  private Object nullSafeEval(Object input) {
+    Spec s = spec();
+    boolean asFloat = DataTypes.FloatType.equals(resultElementType());
+    if (activation().kind() == Kind.ELEMENTWISE) {
+      if (!isArrayInput()) {
+        double y = s.apply(toDouble(input));
+        return asFloat ? (Object) (float) y : (Object) y;
+      }
+      ArrayData in = (ArrayData) input;
+      int n = in.numElements();
+      UnsafeArrayData out = UnsafeArrayData.createFreshArray(n, asFloat ? 4 : 8);
+      DataType element = inputElementType();
+      for (int i = 0; i < n; i++) {
+        if (in.isNullAt(i)) {
+          out.setNullAt(i);
+        } else if (asFloat) {
+          out.setFloat(i, (float) s.apply((double) in.getFloat(i)));
+        } else {
+          out.setDouble(i, s.apply(ArrayConversions.elementAsDouble(in, i, element)));
+        }
+      }
+      return out;
+    }
+    double[] x = ArrayConversions.toDoubles((ArrayData) input, inputElementType());
+    if (x == null) {
+      return null;
+    }
+    int n = x.length;
+    switch (activation().output()) {
+      case DOUBLE:
+        return s.reduce(x, 0, n);
+      case INDEX:
+        int index = s.index(x, 0, n);
+        return index == ArrayKernels.NO_RESULT ? null : (Object) index;
+      case TOP_K:
+        int[] indices = new int[n];
+        int count = s.topK(x, 0, n, indices);
+        return count == ArrayKernels.NO_RESULT
+            ? null
+            : ArrayConversions.topK(x, indices, count, asFloat);
+      default:
+        s.apply(x, 0, n, x, 0);
+        return ArrayConversions.fromDoubles(x, asFloat);
+    }
+  }
+
+  private static double toDouble(Object value) {
+    return value instanceof Decimal d ? d.toDouble() : ((Number) value).doubleValue();
+  }
+
+  // ---- codegen ----------------------------------------------------------------------------
+
+  @Override
+  public ExprCode doGenCode(CodegenContext ctx, ExprCode ev) {
+    boolean asFloat = DataTypes.FloatType.equals(resultElementType());
+    ExprCode in = child.genCode(ctx);
+    String x = in.value().toString();
+    String result;
+    if (activation().kind() == Kind.ELEMENTWISE && !isArrayInput()) {
+      result =
+          ev.value() + " = " + (asFloat ? "(float) " : "") + kernelCall(KERNELS, asDouble(x)) + ";";
+    } else if (activation().kind() == Kind.ELEMENTWISE) {
+      result = elementwiseArrayCode(ctx, ev, x, asFloat);
+    } else {
+      result = normalisingCode(ctx, ev, x, asFloat);
+    }
+    // The null handling Spark's UnaryExpression.nullSafeCodeGen would write.
+    String declare =
+        CodeGenerator.javaType(dataType())
+            + " "
+            + ev.value()
+            + " = "
+            + CodeGenerator.defaultValue(dataType(), false)
+            + ";\n";
+    if (!nullable()) {
+      return ev.copy(block(in.code() + "\n" + declare + result), FalseLiteral$.MODULE$, ev.value());
+    }
+    String code =
+        in.code()
+            + "\nboolean "
+            + ev.isNull()
+            + " = "
+            + in.isNull()
+            + ";\n"
+            + declare
+            + ctx.nullSafeExec(child.nullable(), in.isNull().toString(), result);
+    return ev.copy(block(code), ev.isNull(), ev.value());
+  }
+
+  private static Block block(String code) {
+    return new CodeBlock(
+        CollectionConverters.asScala(List.of(code)).toSeq(),
+        CollectionConverters.asScala(List.<JavaCode>of()).toSeq());
+  }
+
+  /** A loop over the elements calling the kernel directly; null elements stay null. */
+  private String elementwiseArrayCode(CodegenContext ctx, ExprCode ev, String in, boolean asFloat) {
+    String n = ctx.freshName("n");
+    String out = ctx.freshName("out");
+    String i = ctx.freshName("i");
+    String element = in + (asFloat ? ".getFloat(" : ".getDouble(") + i + ")";
+    if (!DataTypes.FloatType.equals(inputElementType())
+        && !DataTypes.DoubleType.equals(inputElementType())) {
+      element =
+          ARRAYS + ".elementAsDouble(" + in + ", " + i + ", " + elementTypeReference(ctx) + ")";
+    }
+    String result = (asFloat ? "(float) " : "") + kernelCall(KERNELS, "(double) " + element);
+    String set = out + (asFloat ? ".setFloat(" : ".setDouble(") + i + ", " + result + ");";
+    String body =
+        inputContainsNull()
+            ? "if ("
+                + in
+                + ".isNullAt("
+                + i
+                + ")) { "
+                + out
+                + ".setNullAt("
+                + i
+                + "); } else { "
+                + set
+                + " }"
+            : set;
+    return "int "
+        + n
+        + " = "
+        + in
+        + ".numElements();\n"
+        + "org.apache.spark.sql.catalyst.expressions.UnsafeArrayData "
+        + out
+        + " = org.apache.spark.sql.catalyst.expressions.UnsafeArrayData.createFreshArray("
+        + n
+        + ", "
+        + (asFloat ? 4 : 8)
+        + ");\n"
+        + "for (int "
+        + i
+        + " = 0; "
+        + i
+        + " < "
+        + n
+        + "; "
+        + i
+        + "++) { "
+        + body
+        + " }\n"
+        + ev.value()
+        + " = "
+        + out
+        + ";";
+  }
+
+  /** Reads the array into a double[] (null on a null element) and calls the kernel on it. */
+  private String normalisingCode(CodegenContext ctx, ExprCode ev, String in, boolean asFloat) {
+    String x = ctx.freshName("x");
+    String n = ctx.freshName("n");
+    StringBuilder code = new StringBuilder();
+    code.append("double[] ")
+        .append(x)
+        .append(" = ")
+        .append(ARRAYS)
+        .append(".toDoubles(")
+        .append(in)
+        .append(", ")
+        .append(elementTypeReference(ctx))
+        .append(");\n");
+    code.append("if (")
+        .append(x)
+        .append(" == null) { ")
+        .append(ev.isNull())
+        .append(" = true; } else {\n");
+    code.append("int ").append(n).append(" = ").append(x).append(".length;\n");
+    String range = x + ", 0, " + n;
+    switch (activation().output()) {
+      case DOUBLE ->
+          code.append(ev.value())
+              .append(" = ")
+              .append(kernelCall(ARRAY_KERNELS, range))
+              .append(";\n");
+      case INDEX -> {
+        String index = ctx.freshName("index");
+        code.append("int ")
+            .append(index)
+            .append(" = ")
+            .append(kernelCall(ARRAY_KERNELS, range))
+            .append(";\n");
+        code.append("if (")
+            .append(index)
+            .append(" < 0) { ")
+            .append(ev.isNull())
+            .append(" = true; } else { ")
+            .append(ev.value())
+            .append(" = ")
+            .append(index)
+            .append("; }\n");
+      }
+      case TOP_K -> {
+        String indices = ctx.freshName("indices");
+        String count = ctx.freshName("count");
+        code.append("int[] ").append(indices).append(" = new int[").append(n).append("];\n");
+        code.append("int ")
+            .append(count)
+            .append(" = ")
+            .append(kernelCall(ARRAY_KERNELS, range, indices))
+            .append(";\n");
+        code.append("if (")
+            .append(count)
+            .append(" < 0) { ")
+            .append(ev.isNull())
+            .append(" = true; } else { ")
+            .append(ev.value())
+            .append(" = ")
+            .append(ARRAYS)
+            .append(".topK(")
+            .append(x)
+            .append(", ")
+            .append(indices)
+            .append(", ")
+            .append(count)
+            .append(", ")
+            .append(asFloat)
+            .append("); }\n");
+      }
+      case SAME_AS_INPUT -> {
+        code.append(kernelCall(ARRAY_KERNELS, range + ", " + x + ", 0")).append(";\n");
+        code.append(ev.value())
+            .append(" = ")
+            .append(ARRAYS)
+            .append(".fromDoubles(")
+            .append(x)
+            .append(", ")
+            .append(asFloat)
+            .append(");\n");
+      }
+    }
+    return code.append("}\n").toString();
+  }
+
+  private String elementTypeReference(CodegenContext ctx) {
+    return ctx.addReferenceObj("elementType", inputElementType(), DataType.class.getName());
+  }
+
+  /** {@code Owner.method(leading, parameters..., trailing)} with parameters as Java literals. */
+  private String kernelCall(String owner, String leading, String... trailing) {
+    List<String> arguments = new ArrayList<>();
+    arguments.add(leading);
+    for (Object p : spec().kernelArguments()) {
+      arguments.add(javaLiteral(p));
+    }
+    arguments.addAll(List.of(trailing));
+    return owner + "." + spec().kernelMethod() + "(" + String.join(", ", arguments) + ")";
+  }
+
+  private String asDouble(String value) {
+    DataType type = child.dataType();
+    if (type instanceof DecimalType) {
+      return value + ".toDouble()";
+    }
+    return type instanceof NullType ? "0.0" : "(double) " + value;
+  }
+
+  private static String javaLiteral(Object value) {
+    if (value instanceof Double d) {
+      if (d.isInfinite()) {
+        return d > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY";
+      }
+      return d + "D";
+    }
+    return String.valueOf(value);
+  }
+
+  // ---- tree plumbing (what a Scala case class would generate) ------------------------------
+
+  @Override
+  public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
+    return new ActivationExpression(newChildren.head(), function, parameters);
+  }
+
+  @Override
+  public int productArity() {
+    return 3;
+  }
+
+  @Override
+  public Object productElement(int n) {
+    return switch (n) {
+      case 0 -> child;
+      case 1 -> function;
+      case 2 -> parameters;
+      default -> throw new IndexOutOfBoundsException(n);
+    };
+  }
+
+  @Override
+  public boolean canEqual(Object that) {
+    return that instanceof ActivationExpression;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ActivationExpression e
+        && e.child.equals(child)
+        && e.function.equals(function)
+        && e.parameters.equals(parameters);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(child, function, parameters);
+  }
+}

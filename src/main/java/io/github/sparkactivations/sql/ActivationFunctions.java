@@ -1,0 +1,220 @@
+package io.github.sparkactivations.sql;
+
+import io.github.sparkactivations.core.Activation;
+import io.github.sparkactivations.core.ActivationException;
+import io.github.sparkactivations.core.Activations;
+import io.github.sparkactivations.core.Example;
+import io.github.sparkactivations.core.Parameter;
+import io.github.sparkactivations.core.Spec;
+import io.github.sparkactivations.core.Version;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.QueryContext;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
+import org.apache.spark.sql.classic.ColumnNodeToExpressionConverter$;
+import org.apache.spark.sql.classic.ExpressionUtils$;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.unsafe.types.UTF8String;
+import scala.Function1;
+import scala.Option;
+import scala.Tuple3;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The catalogue as Spark SQL functions: one {@link ActivationExpression} builder and one {@link
+ * ExpressionInfo} per name and alias.
+ *
+ * <pre>
+ *   ActivationFunctions.register(spark);   // an existing session
+ *   --conf spark.sql.extensions=io.github.sparkactivations.sql.ActivationExtensions   // new ones
+ * </pre>
+ */
+public final class ActivationFunctions {
+
+  private ActivationFunctions() {}
+
+  /**
+   * Registers every activation in the session's function registry. Idempotent: registering again
+   * replaces the same definitions.
+   */
+  public static void register(SparkSession spark) {
+    FunctionRegistry registry =
+        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
+    for (Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>> f :
+        descriptions()) {
+      registry.registerFunction(f._1(), f._2(), f._3());
+    }
+  }
+
+  /** (name, docs, builder) for every name and alias, as Spark's extension API takes them. */
+  static List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>>
+      descriptions() {
+    List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>> all =
+        new ArrayList<>();
+    for (Activation a : Activations.all()) {
+      List<String> names = new ArrayList<>(List.of(a.name()));
+      names.addAll(a.aliases());
+      for (String name : names) {
+        Function1<Seq<Expression>, Expression> builder =
+            arguments -> build(name, CollectionConverters.asJava(arguments));
+        all.add(
+            new Tuple3<>(
+                new FunctionIdentifier(name, Option.empty(), Option.empty()),
+                info(a, name),
+                builder));
+      }
+    }
+    return all;
+  }
+
+  /**
+   * The SQL call {@code name(x, parameters...)}: parameters must be constants and valid, x of a
+   * supported type; anything else is an {@link AnalysisException} naming what is allowed.
+   */
+  static Expression build(String name, List<Expression> arguments) {
+    Activation activation = Activations.get(name);
+    if (arguments.isEmpty()) {
+      throw analysisError(name + ": x is missing; usage: " + activation.signature());
+    }
+    List<Object> values = new ArrayList<>();
+    List<Parameter> parameters = activation.parameters();
+    for (int i = 1; i < arguments.size(); i++) {
+      Expression argument = arguments.get(i);
+      String parameter =
+          i - 1 < parameters.size() ? parameters.get(i - 1).name() : "parameter " + i;
+      if (!argument.foldable()) {
+        throw analysisError(
+            name
+                + ": "
+                + parameter
+                + " must be a constant, got "
+                + argument.sql()
+                + "; usage: "
+                + activation.signature());
+      }
+      Object value = argument.eval(null);
+      if (value == null) {
+        throw analysisError(
+            name + ": " + parameter + " must not be NULL; usage: " + activation.signature());
+      }
+      values.add(toJava(value));
+    }
+    ActivationExpression expression;
+    try {
+      expression = create(name, arguments.get(0), values);
+    } catch (ActivationException e) {
+      throw analysisError(e.getMessage());
+    }
+    TypeCheckResult types = expression.checkInputDataTypes();
+    if (types.isFailure()) {
+      throw analysisError(((TypeCheckResult.TypeCheckFailure) types).message());
+    }
+    return expression;
+  }
+
+  /**
+   * The expression for {@code name(x, parameters...)}, parameters given as Java values.
+   *
+   * @throws ActivationException for an unknown name or a bad parameter
+   */
+  static ActivationExpression create(String name, Expression x, List<?> parameters) {
+    Spec spec = Activations.get(name).bind(parameters);
+    List<Object> given = new ArrayList<>(spec.arguments().values()).subList(0, parameters.size());
+    return new ActivationExpression(x, name, given);
+  }
+
+  /**
+   * The Column API's route: {@code name(x, parameters...)} as a Column, without registration.
+   *
+   * @throws ActivationException for an unknown name or a bad parameter
+   */
+  public static Column column(String name, Column x, List<?> parameters) {
+    Expression child = ColumnNodeToExpressionConverter$.MODULE$.apply(x.node());
+    return ExpressionUtils$.MODULE$.column(create(name, child, parameters));
+  }
+
+  private static Object toJava(Object literal) {
+    if (literal instanceof UTF8String s) {
+      return s.toString();
+    }
+    if (literal instanceof Decimal d) {
+      return d.toJavaBigDecimal();
+    }
+    return literal;
+  }
+
+  /**
+   * A plain-message {@link AnalysisException}, thrown unchecked: the analyzer (Scala) calls the
+   * builder and handles it like its own errors, but Java sees it as checked.
+   */
+  private static RuntimeException analysisError(String message) {
+    return ActivationFunctions.<RuntimeException>uncheck(
+        new AnalysisException(
+            message,
+            Option.empty(),
+            Option.empty(),
+            Option.empty(),
+            Option.empty(),
+            scala.collection.immutable.Map$.MODULE$.empty(),
+            new QueryContext[0]));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T uncheck(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  /** DESCRIBE FUNCTION's text, from the catalogue entry. */
+  static ExpressionInfo info(Activation a, String name) {
+    String usage =
+        a.signature().replaceFirst("^" + a.name(), "_FUNC_")
+            + " - "
+            + a.doc()
+            + (name.equals(a.name()) ? "" : " Alias of " + a.name() + ".");
+    StringBuilder arguments = new StringBuilder("\n    Arguments:\n");
+    arguments.append("      * x - ").append(inputDoc(a)).append('\n');
+    for (Parameter p : a.parameters()) {
+      arguments
+          .append("      * ")
+          .append(p.name())
+          .append(" - ")
+          .append(p.doc())
+          .append(p.isRequired() ? "" : "; default " + p.defaultText())
+          .append("; ")
+          .append(p.allowed())
+          .append(p.type() == Parameter.Type.CHOICE ? " (a string)" : "")
+          .append(".\n");
+    }
+    Example e = a.example();
+    String examples =
+        "\n    Examples:\n      > SELECT " + e.sql("_FUNC_") + ";\n       " + e.result() + "\n  ";
+    return new ExpressionInfo(
+        ActivationExpression.class.getName(),
+        null,
+        name,
+        usage,
+        arguments + "  ",
+        examples,
+        "",
+        a.kind() == Activation.Kind.ELEMENTWISE ? "math_funcs" : "array_funcs",
+        Version.get().replaceFirst("-SNAPSHOT$", ""),
+        "",
+        "");
+  }
+
+  private static String inputDoc(Activation a) {
+    return a.kind() == Activation.Kind.ELEMENTWISE
+        ? "DOUBLE or FLOAT (same type out; other numbers are read as DOUBLE), or an array of them"
+            + " (applied to each element; null elements stay null)."
+        : "ARRAY<DOUBLE> or ARRAY<FLOAT> (other numeric elements are read as DOUBLE); null, or an"
+            + " array holding a null, gives null.";
+  }
+}
