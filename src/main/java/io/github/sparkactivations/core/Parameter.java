@@ -142,7 +142,7 @@ public final class Parameter {
         try {
           return accept(function, Integer.parseInt(value));
         } catch (NumberFormatException e) {
-          throw invalid(function, "'" + value + "'");
+          throw invalid(function, value);
         }
       default:
         return accept(function, parseReal(function, value));
@@ -159,7 +159,7 @@ public final class Parameter {
         if (value instanceof String s && optionKernels.containsKey(s.toLowerCase(Locale.ROOT))) {
           return s.toLowerCase(Locale.ROOT);
         }
-        throw invalid(function, value instanceof String ? "'" + value + "'" : value);
+        throw invalid(function, value);
       case INTEGER:
         if (value instanceof Number n
             && n.doubleValue() == Math.rint(n.doubleValue())
@@ -180,7 +180,7 @@ public final class Parameter {
     switch (text.toLowerCase(Locale.ROOT)) {
       case "none":
         if (isRequired() || !(defaultValue instanceof Double d && d == NONE)) {
-          throw invalid(function, "'none'");
+          throw invalid(function, "none");
         }
         return NONE;
       case "inf", "+inf", "infinity", "+infinity":
@@ -191,13 +191,14 @@ public final class Parameter {
         try {
           return Double.parseDouble(text);
         } catch (NumberFormatException e) {
-          throw invalid(function, "'" + text + "'");
+          throw invalid(function, text);
         }
     }
   }
 
   private ActivationException invalid(String function, Object got) {
+    String shown = got instanceof String text ? "'" + text + "'" : String.valueOf(got);
     return new ActivationException(
-        function + ": " + name + " must be " + allowed() + ", got " + got);
+        function + ": " + name + " must be " + allowed() + ", got " + shown);
   }
 }

@@ -282,7 +282,9 @@ public final class ActivationExpression extends Expression implements Serializab
             + CodeGenerator.defaultValue(dataType(), false)
             + ";\n";
     if (!nullable()) {
-      return ev.copy(block(in.code() + "\n" + declare + result), FalseLiteral$.MODULE$, ev.value());
+      // The array paths still mention the null flag; declare it, but promise Spark non-null.
+      String code = in.code() + "\nboolean " + ev.isNull() + " = false;\n" + declare + result;
+      return ev.copy(block(code), FalseLiteral$.MODULE$, ev.value());
     }
     String code =
         in.code()

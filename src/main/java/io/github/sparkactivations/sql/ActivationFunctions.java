@@ -15,6 +15,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry$;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
@@ -50,7 +51,9 @@ public final class ActivationFunctions {
         ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
     for (Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>> f :
         descriptions()) {
-      registry.registerFunction(f._1(), f._2(), f._3());
+      // What the extension route does with unqualified names: register them as built-ins.
+      registry.registerFunction(
+          FunctionRegistry$.MODULE$.builtinFunctionIdentifier(f._1().funcName()), f._2(), f._3());
     }
   }
 
