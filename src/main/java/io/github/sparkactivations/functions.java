@@ -25,9 +25,7 @@ public final class functions {
 
   /** Any activation by spec, e.g. {@code activation("softmax(temperature=2)", col("logits"))}. */
   public static Column activation(String spec, Column x) {
-    Spec parsed = Spec.parse(spec);
-    // Only what differs from the defaults, so the column reads softmax(logits, 2.0).
-    return ActivationFunctions.column(parsed.activation().name(), x, parsed.positionalArguments());
+    return ActivationFunctions.column(Spec.parse(spec), x);
   }
 
   public static Column identity(Column x) {

@@ -9,6 +9,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -130,7 +131,20 @@ public final class ActivationExpression extends Expression implements Serializab
     if (type instanceof ArrayType array && isNumeric(array.elementType())) {
       return array.elementType();
     }
-    return null;
+    return isVectorInput() ? DataTypes.DoubleType : null;
+  }
+
+  /** An ML Vector column: computed on its values natively, no conversion to an array. */
+  private boolean isVectorInput() {
+    return child.dataType() instanceof VectorUDT;
+  }
+
+  /**
+   * Element-wise functions with f(0) = 0 keep a sparse vector sparse; others make it dense. Asked
+   * of the kernel itself, so parameters count (threshold(x, -1, 0) keeps 0 at 0, for example).
+   */
+  private boolean keepsSparsity() {
+    return spec().apply(0.0) == 0.0;
   }
 
   private static boolean isNumeric(DataType type) {
@@ -159,10 +173,10 @@ public final class ActivationExpression extends Expression implements Serializab
     }
     String allowed =
         activation().kind() == Kind.ELEMENTWISE
-            ? "a number (DOUBLE, FLOAT, or another numeric type read as DOUBLE) or an array of"
-                + " numbers"
+            ? "a number (DOUBLE, FLOAT, or another numeric type read as DOUBLE), an array of"
+                + " numbers or an ML vector"
             : "an array of numbers (ARRAY<DOUBLE> or ARRAY<FLOAT>; other numeric elements are read"
-                + " as DOUBLE)";
+                + " as DOUBLE) or an ML vector";
     return new TypeCheckResult.TypeCheckFailure(
         function + ": x must be " + allowed + ", got " + child.dataType().sql());
   }
@@ -171,10 +185,14 @@ public final class ActivationExpression extends Expression implements Serializab
   public DataType dataType() {
     DataType element = resultElementType();
     if (activation().kind() == Kind.ELEMENTWISE) {
+      if (isVectorInput()) {
+        return child.dataType();
+      }
       return isArrayInput() ? DataTypes.createArrayType(element, inputContainsNull()) : element;
     }
     return switch (activation().output()) {
-      case SAME_AS_INPUT -> DataTypes.createArrayType(element, false);
+      case SAME_AS_INPUT ->
+          isVectorInput() ? child.dataType() : DataTypes.createArrayType(element, false);
       case DOUBLE -> DataTypes.DoubleType;
       case INDEX -> DataTypes.IntegerType;
       case TOP_K -> DataTypes.createArrayType(topKElement(element), false);
@@ -210,6 +228,17 @@ public final class ActivationExpression extends Expression implements Serializab
   private Object nullSafeEval(Object input) {
     Spec s = spec();
     boolean asFloat = DataTypes.FloatType.equals(resultElementType());
+    if (isVectorInput()) {
+      InternalRow vector = (InternalRow) input;
+      if (activation().kind() == Kind.NORMALISING) {
+        return normalise(s, VectorConversions.toDenseArray(vector), false, true);
+      }
+      boolean sparse = keepsSparsity();
+      double[] x =
+          sparse ? VectorConversions.values(vector) : VectorConversions.toDenseArray(vector);
+      s.apply(x, 0, x.length, x, 0);
+      return sparse ? VectorConversions.withValues(vector, x) : VectorConversions.dense(x);
+    }
     if (activation().kind() == Kind.ELEMENTWISE) {
       if (!isArrayInput()) {
         double y = s.apply(toDouble(input));
@@ -231,9 +260,11 @@ public final class ActivationExpression extends Expression implements Serializab
       return out;
     }
     double[] x = ArrayConversions.toDoubles((ArrayData) input, inputElementType());
-    if (x == null) {
-      return null;
-    }
+    return x == null ? null : normalise(s, x, asFloat, false);
+  }
+
+  /** A normalising function on the row's values, wrapped as the output type wants. */
+  private Object normalise(Spec s, double[] x, boolean asFloat, boolean asVector) {
     int n = x.length;
     switch (activation().output()) {
       case DOUBLE:
@@ -249,7 +280,7 @@ public final class ActivationExpression extends Expression implements Serializab
             : ArrayConversions.topK(x, indices, count, asFloat);
       default:
         s.apply(x, 0, n, x, 0);
-        return ArrayConversions.fromDoubles(x, asFloat);
+        return asVector ? VectorConversions.dense(x) : ArrayConversions.fromDoubles(x, asFloat);
     }
   }
 
@@ -265,13 +296,17 @@ public final class ActivationExpression extends Expression implements Serializab
     ExprCode in = child.genCode(ctx);
     String x = in.value().toString();
     String result;
-    if (activation().kind() == Kind.ELEMENTWISE && !isArrayInput()) {
+    if (isVectorInput()) {
+      result = vectorCode(ctx, ev, x);
+    } else if (activation().kind() == Kind.ELEMENTWISE && !isArrayInput()) {
       result =
           ev.value() + " = " + (asFloat ? "(float) " : "") + kernelCall(KERNELS, asDouble(x)) + ";";
     } else if (activation().kind() == Kind.ELEMENTWISE) {
       result = elementwiseArrayCode(ctx, ev, x, asFloat);
     } else {
-      result = normalisingCode(ctx, ev, x, asFloat);
+      String values = ARRAYS + ".toDoubles(" + x + ", " + elementTypeReference(ctx) + ")";
+      result =
+          normalisingCode(ctx, ev, values, ARRAYS + ".fromDoubles(%s, " + asFloat + ")", asFloat);
     }
     // The null handling Spark's UnaryExpression.nullSafeCodeGen would write.
     String declare =
@@ -360,20 +395,57 @@ public final class ActivationExpression extends Expression implements Serializab
         + ";";
   }
 
-  /** Reads the array into a double[] (null on a null element) and calls the kernel on it. */
-  private String normalisingCode(CodegenContext ctx, ExprCode ev, String in, boolean asFloat) {
+  /**
+   * An ML vector: element-wise kernels run over its values in place (sparse stays sparse where f(0)
+   * = 0), normalising ones over its dense values.
+   */
+  private String vectorCode(CodegenContext ctx, ExprCode ev, String in) {
+    String vectors = VectorConversions.class.getName();
+    if (activation().kind() == Kind.NORMALISING) {
+      return normalisingCode(
+          ctx, ev, vectors + ".toDenseArray(" + in + ")", vectors + ".dense(%s)", false);
+    }
+    boolean sparse = keepsSparsity();
+    String x = ctx.freshName("x");
+    String i = ctx.freshName("i");
+    return "double[] "
+        + x
+        + " = "
+        + vectors
+        + (sparse ? ".values(" : ".toDenseArray(")
+        + in
+        + ");\n"
+        + "for (int "
+        + i
+        + " = 0; "
+        + i
+        + " < "
+        + x
+        + ".length; "
+        + i
+        + "++) { "
+        + x
+        + "["
+        + i
+        + "] = "
+        + kernelCall(KERNELS, x + "[" + i + "]")
+        + "; }\n"
+        + ev.value()
+        + " = "
+        + (sparse ? vectors + ".withValues(" + in + ", " + x + ")" : vectors + ".dense(" + x + ")")
+        + ";";
+  }
+
+  /**
+   * Calls a normalising kernel on {@code values} (code giving a double[], null when the input holds
+   * a null); {@code wrap} formats the code that turns the result array into the output.
+   */
+  private String normalisingCode(
+      CodegenContext ctx, ExprCode ev, String values, String wrap, boolean asFloat) {
     String x = ctx.freshName("x");
     String n = ctx.freshName("n");
     StringBuilder code = new StringBuilder();
-    code.append("double[] ")
-        .append(x)
-        .append(" = ")
-        .append(ARRAYS)
-        .append(".toDoubles(")
-        .append(in)
-        .append(", ")
-        .append(elementTypeReference(ctx))
-        .append(");\n");
+    code.append("double[] ").append(x).append(" = ").append(values).append(";\n");
     code.append("if (")
         .append(x)
         .append(" == null) { ")
@@ -433,14 +505,7 @@ public final class ActivationExpression extends Expression implements Serializab
       }
       case SAME_AS_INPUT -> {
         code.append(kernelCall(ARRAY_KERNELS, range + ", " + x + ", 0")).append(";\n");
-        code.append(ev.value())
-            .append(" = ")
-            .append(ARRAYS)
-            .append(".fromDoubles(")
-            .append(x)
-            .append(", ")
-            .append(asFloat)
-            .append(");\n");
+        code.append(ev.value()).append(" = ").append(String.format(wrap, x)).append(";\n");
       }
     }
     return code.append("}\n").toString();

@@ -17,10 +17,12 @@ import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry$;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.classic.ColumnNodeToExpressionConverter$;
 import org.apache.spark.sql.classic.ExpressionUtils$;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.Function1;
@@ -142,6 +144,29 @@ public final class ActivationFunctions {
   public static Column column(String name, Column x, List<?> parameters) {
     Expression child = ColumnNodeToExpressionConverter$.MODULE$.apply(x.node());
     return ExpressionUtils$.MODULE$.column(create(name, child, parameters));
+  }
+
+  /** The Column for a parsed spec applied to x. */
+  public static Column column(Spec spec, Column x) {
+    return column(spec.activation().name(), x, spec.positionalArguments());
+  }
+
+  /**
+   * The type a spec gives for an input of type {@code input}.
+   *
+   * @throws ActivationException if the input type is not supported, saying what is
+   */
+  public static DataType resultType(Spec spec, DataType input) {
+    ActivationExpression expression =
+        create(
+            spec.activation().name(),
+            new BoundReference(0, input, true),
+            spec.positionalArguments());
+    TypeCheckResult types = expression.checkInputDataTypes();
+    if (types.isFailure()) {
+      throw new ActivationException(((TypeCheckResult.TypeCheckFailure) types).message());
+    }
+    return expression.dataType();
   }
 
   private static Object toJava(Object literal) {

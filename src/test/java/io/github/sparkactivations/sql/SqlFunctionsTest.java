@@ -211,11 +211,11 @@ class SqlFunctionsTest {
                 },
                 new String[] {
                   "sigmoid('abc')",
-                  "sigmoid: x must be a number (DOUBLE, FLOAT, or another numeric type read as DOUBLE) or an array of numbers, got STRING"
+                  "sigmoid: x must be a number (DOUBLE, FLOAT, or another numeric type read as DOUBLE), an array of numbers or an ML vector, got STRING"
                 },
                 new String[] {
                   "softmax(x)",
-                  "softmax: x must be an array of numbers (ARRAY<DOUBLE> or ARRAY<FLOAT>; other numeric elements are read as DOUBLE), got DOUBLE"
+                  "softmax: x must be an array of numbers (ARRAY<DOUBLE> or ARRAY<FLOAT>; other numeric elements are read as DOUBLE) or an ML vector, got DOUBLE"
                 },
                 new String[] {"softmax(array('a'))", "got ARRAY<STRING>"},
                 new String[] {"softmax(named_struct('a', 1))", "got STRUCT<a: INT NOT NULL>"},
