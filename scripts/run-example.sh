@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# The README's run command. Builds the application jar if needed and runs the main program.
-# Until the batch driver lands, the main program prints the activation catalogue.
+# The README's run command: builds the application jar if needed, generates 1M rows x 10 float
+# logits, runs the activation job on embedded local Spark through scripts/spark-submit, and prints
+# the summary and a few output rows. Everything goes under target/example/.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
 
 version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
 jar="target/spark-activations-${version}.jar"
 if [[ ! -f "$jar" || -n "$(find src pom.xml -newer "$jar" -type f -print -quit)" ]]; then
   echo "Building $jar ..." >&2
-  mvn -B -q -DskipTests package
+  mvn -B -q -DskipTests package >&2
 fi
+job=(scripts/spark-submit --master 'local[*]' --class io.github.sparkactivations.job.ActivationJob "$jar")
 
-java -cp "$jar" io.github.sparkactivations.core.FunctionReference
+"${job[@]}" generate-sample --output target/example/logits --rows "${ROWS:-1000000}" --classes 10 \
+  --type float --seed 42 --overwrite
+"${job[@]}" run --input target/example/logits --output target/example/probs --mode overwrite \
+  --apply 'probs=softmax(logits)' --apply 'top3=top_k(logits, k=3)' --apply 'score_p=sigmoid(score)' \
+  --show 5

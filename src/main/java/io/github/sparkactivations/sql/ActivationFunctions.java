@@ -45,8 +45,8 @@ public final class ActivationFunctions {
   private ActivationFunctions() {}
 
   /**
-   * Registers every activation in the session's function registry. Idempotent: registering again
-   * replaces the same definitions.
+   * Registers every activation in the session's function registry. Idempotent: names this project
+   * already registered (through the extension or an earlier call) are left as they are.
    */
   public static void register(SparkSession spark) {
     FunctionRegistry registry =
@@ -54,8 +54,12 @@ public final class ActivationFunctions {
     for (Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>> f :
         descriptions()) {
       // What the extension route does with unqualified names: register them as built-ins.
-      registry.registerFunction(
-          FunctionRegistry$.MODULE$.builtinFunctionIdentifier(f._1().funcName()), f._2(), f._3());
+      FunctionIdentifier id =
+          FunctionRegistry$.MODULE$.builtinFunctionIdentifier(f._1().funcName());
+      Option<ExpressionInfo> existing = registry.lookupFunction(id);
+      if (existing.isEmpty() || !f._2().getClassName().equals(existing.get().getClassName())) {
+        registry.registerFunction(id, f._2(), f._3());
+      }
     }
   }
 

@@ -1,0 +1,116 @@
+package io.github.sparkactivations.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The staging, swap and recovery rules on the local file system. */
+class OutputCommitTest {
+
+  @TempDir Path dir;
+
+  private OutputCommit commit(String name) throws IOException {
+    FileSystem fs = FileSystem.getLocal(new Configuration()).getRaw();
+    return new OutputCommit(fs, new org.apache.hadoop.fs.Path(dir.resolve(name).toUri()));
+  }
+
+  private static void stage(OutputCommit commit, String file, String content) throws IOException {
+    Path staging = Path.of(commit.staging().toUri());
+    Files.createDirectories(staging.resolve(file).getParent());
+    Files.writeString(staging.resolve(file), content);
+  }
+
+  private List<String> names() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aNewOutputAppearsOnlyAtCommit() throws IOException {
+    OutputCommit commit = commit("out");
+    stage(commit, "part-0.parquet", "new");
+    assertFalse(commit.targetExists());
+    assertEquals(List.of(commit.staging().getName()), names());
+    assertTrue(commit.staging().getName().startsWith(".out._activations_staging_"));
+    commit.commit(false);
+    assertEquals(List.of("out"), names());
+    assertEquals("new", Files.readString(dir.resolve("out/part-0.parquet")));
+  }
+
+  @Test
+  void overwriteSwapsAndLeavesNothingBehind() throws IOException {
+    Files.createDirectories(dir.resolve("out"));
+    Files.writeString(dir.resolve("out/part-0.parquet"), "old");
+    OutputCommit commit = commit("out");
+    stage(commit, "part-1.parquet", "new");
+    commit.commit(true);
+    assertEquals(List.of("out"), names());
+    assertEquals(
+        List.of("part-1.parquet"),
+        Files.list(dir.resolve("out")).map(p -> p.getFileName().toString()).toList());
+  }
+
+  @Test
+  void withoutReplaceAnOutputThatAppearedMeanwhileIsKept() throws IOException {
+    OutputCommit commit = commit("out");
+    stage(commit, "part-1.parquet", "new");
+    Files.createDirectories(dir.resolve("out"));
+    Files.writeString(dir.resolve("out/part-0.parquet"), "theirs");
+    assertThrows(IllegalStateException.class, () -> commit.commit(false));
+    assertEquals("theirs", Files.readString(dir.resolve("out/part-0.parquet")));
+  }
+
+  @Test
+  void abortRemovesTheStagingAndKeepsTheOldOutput() throws IOException {
+    Files.createDirectories(dir.resolve("out"));
+    Files.writeString(dir.resolve("out/part-0.parquet"), "old");
+    OutputCommit commit = commit("out");
+    stage(commit, "part-1.parquet", "half");
+    commit.abort();
+    assertEquals(List.of("out"), names());
+    assertEquals("old", Files.readString(dir.resolve("out/part-0.parquet")));
+  }
+
+  @Test
+  void appendMovesTheNewFilesInAndReplacesTheSummary() throws IOException {
+    Files.createDirectories(dir.resolve("out/day=1"));
+    Files.writeString(dir.resolve("out/day=1/part-0.parquet"), "old");
+    Files.writeString(dir.resolve("out/_ACTIVATIONS.json"), "{old}");
+    OutputCommit commit = commit("out");
+    stage(commit, "day=2/part-1.parquet", "new");
+    stage(commit, "_ACTIVATIONS.json", "{new}");
+    stage(commit, "_SUCCESS", "");
+    commit.appendToTarget("_ACTIVATIONS.json");
+    assertEquals(List.of("out"), names());
+    assertEquals("old", Files.readString(dir.resolve("out/day=1/part-0.parquet")));
+    assertEquals("new", Files.readString(dir.resolve("out/day=2/part-1.parquet")));
+    assertEquals("{new}", Files.readString(dir.resolve("out/_ACTIVATIONS.json")));
+  }
+
+  @Test
+  void theNextRunCleansUpAfterAnInterruptedOne() throws IOException {
+    // A killed run left its staging; another was killed mid-swap, after moving the old output
+    // aside.
+    Files.createDirectories(dir.resolve(".out._activations_staging_dead/x"));
+    Files.createDirectories(dir.resolve(".out._activations_previous_dead"));
+    Files.writeString(dir.resolve(".out._activations_previous_dead/part-0.parquet"), "old");
+    Files.createDirectories(dir.resolve(".other._activations_staging_keep"));
+    List<String> done = commit("out").recoverInterruptedRuns();
+    assertEquals(2, done.size(), done.toString());
+    assertTrue(done.get(0).startsWith("restored "), done.toString());
+    assertEquals(List.of(".other._activations_staging_keep", "out"), names());
+    assertEquals("old", Files.readString(dir.resolve("out/part-0.parquet")));
+  }
+}
