@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * The function reference as a Markdown table, generated from the catalogue. The README embeds it
- * between markers; a test keeps the two equal.
+ * (see {@link Docs}); a test keeps the two equal.
  *
  * <pre>
  *   FunctionReference                  prints the table
@@ -16,10 +16,6 @@ import java.util.stream.Collectors;
  * </pre>
  */
 public final class FunctionReference {
-
-  public static final String BEGIN =
-      "<!-- function-reference:begin (generated from the catalogue) -->";
-  public static final String END = "<!-- function-reference:end -->";
 
   private FunctionReference() {}
 
@@ -55,17 +51,9 @@ public final class FunctionReference {
     return table.toString();
   }
 
-  /** Replaces the text between {@link #BEGIN} and {@link #END} in {@code document}. */
+  /** The document with its function table regenerated. */
   public static String embed(String document) {
-    int begin = document.indexOf(BEGIN);
-    int end = document.indexOf(END);
-    if (begin < 0 || end < begin) {
-      throw new IllegalArgumentException("markers " + BEGIN + " and " + END + " not found");
-    }
-    return document.substring(0, begin + BEGIN.length())
-        + "\n"
-        + markdown()
-        + document.substring(end);
+    return Docs.embed(document, "function-reference", markdown());
   }
 
   private static String shape(Activation a) {

@@ -80,7 +80,7 @@ public final class ActivationJob implements Runnable {
     return cli.execute(withDefaultCommand(args));
   }
 
-  private static CommandLine commandLine(PrintStream out, Properties defaults) {
+  static CommandLine commandLine(PrintStream out, Properties defaults) {
     CommandLine.IFactory factory =
         new CommandLine.IFactory() {
           @Override

@@ -21,6 +21,9 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.logging.log4j.LogManager;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -150,10 +153,9 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     validateOptions();
     List<Apply> parsed = applies.stream().map(Apply::parse).toList();
-    long start = System.nanoTime();
-    SparkSession spark = SparkSession.builder().appName("activation-job").getOrCreate();
-    ActivationFunctions.register(spark);
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    refuseDuplicateOutputs(parsed);
+    // File system checks need no Spark context: fail fast, before one starts.
+    Configuration hadoop = SparkHadoopUtil.get().newConfiguration(new SparkConf());
     OutputCommit commit = new OutputCommit(fileSystem(output, hadoop), qualify(output, hadoop));
     refuseOverlap(commit.target(), hadoop);
     commit.recoverInterruptedRuns().forEach(line -> out.println("note: " + line));
@@ -169,6 +171,15 @@ final class RunCommand implements Callable<Integer> {
       return 0;
     }
 
+    long start = System.nanoTime();
+    SparkSession spark = SparkSession.builder().appName("activation-job").getOrCreate();
+    ActivationFunctions.register(spark);
+    // Reading and analysing bad input makes Spark log warnings with stack traces; the one-line
+    // error says it all, so keep Spark quiet until the input is validated (--verbose shows all).
+    String logLevel = LogManager.getRootLogger().getLevel().name();
+    if (!verbose) {
+      spark.sparkContext().setLogLevel("OFF");
+    }
     Dataset<Row> input = read(spark);
     Dataset<Row> result = sql != null ? query(spark, input) : applyAll(input, parsed);
     for (String column : partitionBy) {
@@ -180,6 +191,7 @@ final class RunCommand implements Callable<Integer> {
                 + String.join(", ", result.columns()));
       }
     }
+    spark.sparkContext().setLogLevel(logLevel);
     if (dryRun) {
       out.println("Input schema:\n" + input.schema().treeString());
       out.println("Output schema:\n" + result.schema().treeString());
@@ -225,6 +237,18 @@ final class RunCommand implements Callable<Integer> {
     }
     if (show < 0) {
       throw new UsageException("--show must be 0 or more, got " + show);
+    }
+  }
+
+  private static void refuseDuplicateOutputs(List<Apply> parsed) {
+    Set<String> outputs = new HashSet<>();
+    for (Apply apply : parsed) {
+      if (!outputs.add(apply.output())) {
+        throw new UsageException(
+            "two --apply write column '"
+                + apply.output()
+                + "'; give each its own output name (out=...)");
+      }
     }
   }
 
