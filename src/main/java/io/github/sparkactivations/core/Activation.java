@@ -107,11 +107,6 @@ public final class Activation {
     return kind == Kind.ELEMENTWISE ? Kernels.class : ArrayKernels.class;
   }
 
-  /** The kernel method used when every parameter has its default. */
-  public String defaultKernel() {
-    return kernel;
-  }
-
   /** {@code softplus(x[, beta[, threshold]])}, required parameters without brackets. */
   public String signature() {
     StringBuilder s = new StringBuilder(name).append("(x");
@@ -155,11 +150,6 @@ public final class Activation {
       values.put(p.name(), p.parse(name, e.getValue()));
     }
     return complete(values);
-  }
-
-  /** This activation with every parameter at its default. */
-  public Spec withDefaults() {
-    return complete(Map.of());
   }
 
   private Parameter parameter(String parameterName) {

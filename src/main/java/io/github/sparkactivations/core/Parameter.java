@@ -1,6 +1,5 @@
 package io.github.sparkactivations.core;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -88,11 +87,6 @@ public final class Parameter {
   /** The default value (a Double, Integer or String), or null if the parameter is required. */
   public Object defaultValue() {
     return defaultValue;
-  }
-
-  /** The options of a choice parameter, in display order; empty for numeric parameters. */
-  public List<String> options() {
-    return List.copyOf(optionKernels.keySet());
   }
 
   /** Whether the kernel receives this parameter's value as an argument. */

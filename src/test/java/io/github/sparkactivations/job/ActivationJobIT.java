@@ -7,18 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparkactivations.SparkTestSession;
 import io.github.sparkactivations.core.Spec;
-import io.github.sparkactivations.core.Version;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -36,41 +33,6 @@ class ActivationJobIT {
 
   @TempDir static Path dir;
   private static Path input;
-
-  /** Exit code and output of one spark-submit run. */
-  record Run(int code, String out, String err) {
-    List<String> errorLines() {
-      return err.lines().filter(l -> l.startsWith("error: ")).toList();
-    }
-  }
-
-  static Run submit(String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "scripts/spark-submit",
-                "--master",
-                "local[2]",
-                "--class",
-                ActivationJob.class.getName(),
-                "target/spark-activations-" + Version.get() + ".jar"));
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile("spark-submit", ".out");
-    Path err = Files.createTempFile("spark-submit", ".err");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError("spark-submit did not finish: " + command);
-    }
-    Run run = new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-    Files.delete(out);
-    Files.delete(err);
-    return run;
-  }
 
   @BeforeAll
   static void inputs() {
@@ -101,8 +63,8 @@ class ActivationJobIT {
   @Test
   void activatesEveryInputTypeAndPassesOtherColumnsThrough() throws Exception {
     Path output = dir.resolve("activated");
-    Run run =
-        submit(
+    SparkSubmit.Run run =
+        SparkSubmit.local(
             "--input", input.toString(),
             "--output", output.toString(),
             "--apply", "fp=softmax(farr)",
@@ -169,7 +131,7 @@ class ActivationJobIT {
     }
   }
 
-  private static Map<String, String> fingerprint(Path folder) throws Exception {
+  static Map<String, String> fingerprint(Path folder) throws Exception {
     Map<String, String> files = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(folder)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
@@ -180,7 +142,7 @@ class ActivationJobIT {
     return files;
   }
 
-  private static List<String> leftovers(Path output) throws IOException {
+  static List<String> leftovers(Path output) throws IOException {
     try (Stream<Path> siblings = Files.list(output.getParent())) {
       return siblings
           .map(p -> p.getFileName().toString())
@@ -194,7 +156,7 @@ class ActivationJobIT {
     Path output = dir.resolve("kept");
     assertEquals(
         0,
-        submit(
+        SparkSubmit.local(
                 "--input",
                 input.toString(),
                 "--output",
@@ -205,8 +167,8 @@ class ActivationJobIT {
     Map<String, String> before = fingerprint(output);
 
     // Fails at run time, in some tasks, after others have written their files.
-    Run failed =
-        submit(
+    SparkSubmit.Run failed =
+        SparkSubmit.local(
             "--input",
             input.toString(),
             "--output",
@@ -229,7 +191,7 @@ class ActivationJobIT {
     Path big = dir.resolve("big");
     assertEquals(
         0,
-        submit(
+        SparkSubmit.local(
                 "generate-sample",
                 "--output",
                 big.toString(),
@@ -243,7 +205,7 @@ class ActivationJobIT {
     Path output = dir.resolve("swapped");
     assertEquals(
         0,
-        submit(
+        SparkSubmit.local(
                 "--input",
                 input.toString(),
                 "--output",
@@ -253,14 +215,10 @@ class ActivationJobIT {
             .code());
     Map<String, String> before = fingerprint(output);
 
-    List<String> command =
-        List.of(
-            "scripts/spark-submit",
-            "--master",
+    Process process =
+        SparkSubmit.start(
             "local[2]",
-            "--class",
-            ActivationJob.class.getName(),
-            "target/spark-activations-" + Version.get() + ".jar",
+            dir.resolve("killed.txt"),
             "--input",
             big.toString(),
             "--output",
@@ -271,11 +229,6 @@ class ActivationJobIT {
             "probs=softmax(logits)",
             "--partitions",
             "8");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("killed.txt").toFile())
-            .start();
     long deadline = System.currentTimeMillis() + 120_000;
     while (leftovers(output).isEmpty()
         && process.isAlive()
@@ -287,8 +240,8 @@ class ActivationJobIT {
     assertFalse(leftovers(output).isEmpty(), "the killed run left its staging");
     assertEquals(before, fingerprint(output));
 
-    Run next =
-        submit(
+    SparkSubmit.Run next =
+        SparkSubmit.local(
             "--input",
             input.toString(),
             "--output",
@@ -314,13 +267,14 @@ class ActivationJobIT {
             + output
             + "\napply = p=softmax(farr);q=argmax(darr)\nmode = error\n",
         StandardCharsets.UTF_8);
-    Run dry = submit("--config", config.toString(), "--dry-run");
+    SparkSubmit.Run dry = SparkSubmit.local("--config", config.toString(), "--dry-run");
     assertEquals(0, dry.code(), dry.err());
     assertTrue(
         dry.out().contains("Output schema:") && dry.out().contains("|-- q: integer"), dry.out());
     assertTrue(dry.out().contains("Dry run: nothing written."), dry.out());
     assertFalse(Files.exists(output));
-    Run real = submit("--config", config.toString(), "--apply", "p=sigmoid(score)");
+    SparkSubmit.Run real =
+        SparkSubmit.local("--config", config.toString(), "--apply", "p=sigmoid(score)");
     assertEquals(0, real.code(), real.err());
     assertTrue(
         real.out().contains("applied:    p = sigmoid of score") && !real.out().contains("argmax"),

@@ -1,6 +1,5 @@
 package io.github.sparkactivations.job;
 
-import static io.github.sparkactivations.job.ActivationJobIT.submit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +51,7 @@ class BadInputIT {
                       Stream.of(args),
                       output == null ? Stream.empty() : Stream.of("--output", output))
                   .toArray(String[]::new);
-          ActivationJobIT.Run run = submit(all);
+          SparkSubmit.Run run = SparkSubmit.local(all);
           assertEquals(2, run.code(), run.err());
           assertEquals(1, run.errorLines().size(), run.err());
           assertTrue(run.errorLines().get(0).contains(expected), run.errorLines().get(0));

@@ -1,0 +1,68 @@
+package io.github.sparkactivations.job;
+
+import io.github.sparkactivations.core.Version;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The batch driver's jar run through scripts/spark-submit in a subprocess, as users run it. */
+final class SparkSubmit {
+
+  private SparkSubmit() {}
+
+  /** Exit code and output of one run. */
+  record Run(int code, String out, String err) {
+    List<String> errorLines() {
+      return err.lines().filter(l -> l.startsWith("error: ")).toList();
+    }
+  }
+
+  static List<String> command(String master, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "scripts/spark-submit",
+                "--master",
+                master,
+                "--class",
+                ActivationJob.class.getName(),
+                "target/spark-activations-" + Version.get() + ".jar"));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /** Starts a run, its output and errors going to {@code log}. */
+  static Process start(String master, Path log, String... args) throws IOException {
+    return new ProcessBuilder(command(master, args))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  static Run run(String master, String... args) throws Exception {
+    Path out = Files.createTempFile("spark-submit", ".out");
+    Path err = Files.createTempFile("spark-submit", ".err");
+    try {
+      Process process =
+          new ProcessBuilder(command(master, args))
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      if (!process.waitFor(5, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new AssertionError("spark-submit did not finish in 5 minutes: " + List.of(args));
+      }
+      return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.delete(out);
+      Files.delete(err);
+    }
+  }
+
+  static Run local(String... args) throws Exception {
+    return run("local[2]", args);
+  }
+}
