@@ -461,47 +461,17 @@ public final class ActivationExpression extends Expression implements Serializab
               .append(";\n");
       case INDEX -> {
         String index = ctx.freshName("index");
-        code.append("int ")
-            .append(index)
-            .append(" = ")
-            .append(kernelCall(ARRAY_KERNELS, range))
-            .append(";\n");
-        code.append("if (")
-            .append(index)
-            .append(" < 0) { ")
-            .append(ev.isNull())
-            .append(" = true; } else { ")
-            .append(ev.value())
-            .append(" = ")
-            .append(index)
-            .append("; }\n");
+        code.append("int ").append(index).append(" = ").append(kernelCall(ARRAY_KERNELS, range));
+        code.append(";\n").append(nullIfNoResult(ev, index, index));
       }
       case TOP_K -> {
         String indices = ctx.freshName("indices");
         String count = ctx.freshName("count");
         code.append("int[] ").append(indices).append(" = new int[").append(n).append("];\n");
-        code.append("int ")
-            .append(count)
-            .append(" = ")
-            .append(kernelCall(ARRAY_KERNELS, range, indices))
-            .append(";\n");
-        code.append("if (")
-            .append(count)
-            .append(" < 0) { ")
-            .append(ev.isNull())
-            .append(" = true; } else { ")
-            .append(ev.value())
-            .append(" = ")
-            .append(ARRAYS)
-            .append(".topK(")
-            .append(x)
-            .append(", ")
-            .append(indices)
-            .append(", ")
-            .append(count)
-            .append(", ")
-            .append(asFloat)
-            .append("); }\n");
+        code.append("int ").append(count).append(" = ");
+        code.append(kernelCall(ARRAY_KERNELS, range, indices)).append(";\n");
+        String pairs = ARRAYS + ".topK(" + x + ", " + indices + ", " + count + ", " + asFloat + ")";
+        code.append(nullIfNoResult(ev, count, pairs));
       }
       case SAME_AS_INPUT -> {
         code.append(kernelCall(ARRAY_KERNELS, range + ", " + x + ", 0")).append(";\n");
@@ -509,6 +479,19 @@ public final class ActivationExpression extends Expression implements Serializab
       }
     }
     return code.append("}\n").toString();
+  }
+
+  /** Null where a kernel reported {@link ArrayKernels#NO_RESULT} (negative), else the value. */
+  private static String nullIfNoResult(ExprCode ev, String result, String value) {
+    return "if ("
+        + result
+        + " < 0) { "
+        + ev.isNull()
+        + " = true; } else { "
+        + ev.value()
+        + " = "
+        + value
+        + "; }\n";
   }
 
   private String elementTypeReference(CodegenContext ctx) {
