@@ -378,17 +378,7 @@ public final class ActivationExpression extends Expression implements Serializab
         + ", "
         + (asFloat ? 4 : 8)
         + ");\n"
-        + "for (int "
-        + i
-        + " = 0; "
-        + i
-        + " < "
-        + n
-        + "; "
-        + i
-        + "++) { "
-        + body
-        + " }\n"
+        + forEach(i, n, body)
         + ev.value()
         + " = "
         + out
@@ -415,21 +405,8 @@ public final class ActivationExpression extends Expression implements Serializab
         + (sparse ? ".values(" : ".toDenseArray(")
         + in
         + ");\n"
-        + "for (int "
-        + i
-        + " = 0; "
-        + i
-        + " < "
-        + x
-        + ".length; "
-        + i
-        + "++) { "
-        + x
-        + "["
-        + i
-        + "] = "
-        + kernelCall(KERNELS, x + "[" + i + "]")
-        + "; }\n"
+        + forEach(
+            i, x + ".length", x + "[" + i + "] = " + kernelCall(KERNELS, x + "[" + i + "]") + ";")
         + ev.value()
         + " = "
         + (sparse ? vectors + ".withValues(" + in + ", " + x + ")" : vectors + ".dense(" + x + ")")
@@ -479,6 +456,11 @@ public final class ActivationExpression extends Expression implements Serializab
       }
     }
     return code.append("}\n").toString();
+  }
+
+  /** {@code for (int i = 0; i < bound; i++) { body }} */
+  private static String forEach(String i, String bound, String body) {
+    return "for (int " + i + " = 0; " + i + " < " + bound + "; " + i + "++) { " + body + " }\n";
   }
 
   /** Null where a kernel reported {@link ArrayKernels#NO_RESULT} (negative), else the value. */

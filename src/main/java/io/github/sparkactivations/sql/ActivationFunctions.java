@@ -119,12 +119,9 @@ public final class ActivationFunctions {
     ActivationExpression expression;
     try {
       expression = create(name, arguments.get(0), values);
+      checkTypes(expression);
     } catch (ActivationException e) {
       throw analysisError(e.getMessage());
-    }
-    TypeCheckResult types = expression.checkInputDataTypes();
-    if (types.isFailure()) {
-      throw analysisError(((TypeCheckResult.TypeCheckFailure) types).message());
     }
     return expression;
   }
@@ -166,11 +163,18 @@ public final class ActivationFunctions {
             spec.activation().name(),
             new BoundReference(0, input, true),
             spec.positionalArguments());
+    checkTypes(expression);
+    return expression.dataType();
+  }
+
+  /**
+   * @throws ActivationException saying which input types are supported, if x's is not
+   */
+  private static void checkTypes(ActivationExpression expression) {
     TypeCheckResult types = expression.checkInputDataTypes();
     if (types.isFailure()) {
       throw new ActivationException(((TypeCheckResult.TypeCheckFailure) types).message());
     }
-    return expression.dataType();
   }
 
   private static Object toJava(Object literal) {
