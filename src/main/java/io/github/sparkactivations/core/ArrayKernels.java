@@ -35,6 +35,27 @@ public final class ArrayKernels {
     exponentialNormalise(x, offset, length, out, outOffset, temperature, true);
   }
 
+  // Float forms of the softmax family. Float results leave 29 bits of double precision spare, so a
+  // plain double computation (one exponential per value, plain sums, relative error about
+  // length * 2^-53) rounds to within half a float ulp plus 1e-4 ulp up to 10^4 values, where the
+  // double kernels need compensated arithmetic. Inputs with a NaN or an infinite pivot take the
+  // double kernels, which own those semantics.
+
+  public static void softmax(
+      float[] x, int offset, int length, float[] out, int outOffset, double temperature) {
+    exponentialNormalise(x, offset, length, out, outOffset, temperature, false);
+  }
+
+  public static void softmin(
+      float[] x, int offset, int length, float[] out, int outOffset, double temperature) {
+    exponentialNormalise(x, offset, length, out, outOffset, -temperature, false);
+  }
+
+  public static void logSoftmax(
+      float[] x, int offset, int length, float[] out, int outOffset, double temperature) {
+    exponentialNormalise(x, offset, length, out, outOffset, temperature, true);
+  }
+
   /** T log(sum e^(x/T)): -inf for an empty or all -inf range, NaN if any entry is NaN. */
   public static double logsumexp(double[] x, int offset, int length, double temperature) {
     if (length == 0) {
@@ -206,6 +227,58 @@ public final class ArrayKernels {
     double totalError = Kernels.twoSumError(sum, compensation, total);
     for (int i = 0; i < length; i++) {
       out[outOffset + i] = Kernels.divide(out[outOffset + i], 0, total, totalError);
+    }
+  }
+
+  private static void exponentialNormalise(
+      float[] x, int offset, int length, float[] out, int outOffset, double t, boolean log) {
+    if (length == 0) {
+      return;
+    }
+    int p = 0;
+    float pivot = x[offset];
+    boolean nan = false;
+    for (int i = 0; i < length; i++) {
+      float v = x[offset + i];
+      nan |= v != v;
+      if (t > 0 ? v > pivot : v < pivot) {
+        p = i;
+        pivot = v;
+      }
+    }
+    if (nan || Float.isInfinite(pivot)) {
+      double[] wide = new double[length];
+      for (int i = 0; i < length; i++) {
+        wide[i] = x[offset + i];
+      }
+      exponentialNormalise(wide, 0, length, wide, 0, t, log);
+      for (int i = 0; i < length; i++) {
+        out[outOffset + i] = (float) wide[i];
+      }
+      return;
+    }
+    double scale = 1 / t;
+    if (log) {
+      // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel.
+      double rest = 0;
+      for (int i = 0; i < length; i++) {
+        rest += i == p ? 0 : Math.exp((x[offset + i] - (double) pivot) * scale);
+      }
+      double logTotal = Math.log1p(rest);
+      for (int i = 0; i < length; i++) {
+        out[outOffset + i] = (float) ((x[offset + i] - (double) pivot) * scale - logTotal);
+      }
+      return;
+    }
+    double[] e = new double[length];
+    double sum = 0;
+    for (int i = 0; i < length; i++) {
+      e[i] = Math.exp((x[offset + i] - (double) pivot) * scale);
+      sum += e[i];
+    }
+    double reciprocal = 1 / sum;
+    for (int i = 0; i < length; i++) {
+      out[outOffset + i] = (float) (e[i] * reciprocal);
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -18,8 +19,9 @@ import java.util.stream.Collectors;
  * names the kernel method and its arguments (what the Spark layer compiles into generated code) and
  * can also evaluate the kernel directly on primitives.
  *
- * <p>Float inputs are computed in double and rounded once, so a float result is always {@code
- * (float)} of the double result.
+ * <p>Float inputs are computed in double and rounded once, so a float result is {@code (float)} of
+ * the double result; except that the softmax family has float kernels ({@link #hasFloatKernel()}),
+ * whose results are within half a float ulp (plus 1e-4 ulp) of exact.
  */
 public final class Spec {
 
@@ -32,6 +34,7 @@ public final class Spec {
   private final Map<String, Object> arguments;
   private final String kernelMethod;
   private MethodHandle boundKernel;
+  private Optional<MethodHandle> boundFloatKernel; // looked up on first use
 
   Spec(Activation activation, Map<String, Object> arguments, String kernelMethod) {
     this.activation = activation;
@@ -138,6 +141,23 @@ public final class Spec {
         : leading;
   }
 
+  /**
+   * The float form of an array-to-array kernel's type ({@code float[]} in and out), or null for
+   * other kernels.
+   */
+  public MethodType floatKernelType() {
+    if (activation.kind() != Activation.Kind.NORMALISING
+        || activation.output() != Activation.Output.SAME_AS_INPUT) {
+      return null;
+    }
+    return kernelType().changeParameterType(0, float[].class).changeParameterType(3, float[].class);
+  }
+
+  /** True if the kernel has a float form, which float arrays use instead of widening. */
+  public boolean hasFloatKernel() {
+    return floatKernel() != null;
+  }
+
   /** Canonical text: the name, plus the parameters that differ from their defaults. */
   @Override
   public String toString() {
@@ -193,8 +213,20 @@ public final class Spec {
     }
   }
 
-  /** The float form of {@link #apply(double[], int, int, double[], int)}. */
+  /**
+   * The float form of {@link #apply(double[], int, int, double[], int)}: the float kernel if there
+   * is one, else the double kernel on widened values.
+   */
   public void apply(float[] x, int offset, int length, float[] out, int outOffset) {
+    MethodHandle floatKernel = floatKernel();
+    if (floatKernel != null) {
+      try {
+        floatKernel.invokeExact(x, offset, length, out, outOffset);
+      } catch (Throwable t) {
+        throw rethrow(t);
+      }
+      return;
+    }
     double[] wide = widen(x, offset, length);
     apply(wide, 0, length, wide, 0);
     for (int i = 0; i < length; i++) {
@@ -243,24 +275,45 @@ public final class Spec {
   }
 
   private MethodHandle kernel() {
-    MethodHandle handle = boundKernel;
-    if (handle == null) {
+    if (boundKernel == null) {
       MethodType type = kernelType();
       try {
-        handle =
-            MethodHandles.publicLookup().findStatic(activation.kernelClass(), kernelMethod, type);
+        boundKernel = bound(type);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException(
             activation.name() + ": no kernel " + kernelMethod + type, e);
       }
-      int position = type.parameterCount() - kernelArguments().size();
-      if (activation.output() == Activation.Output.TOP_K) {
-        position--;
-      }
-      handle = MethodHandles.insertArguments(handle, position, kernelArguments().toArray());
-      boundKernel = handle;
     }
-    return handle;
+    return boundKernel;
+  }
+
+  private MethodHandle floatKernel() {
+    if (boundFloatKernel == null) {
+      MethodType type = floatKernelType();
+      MethodHandle handle = null;
+      if (type != null) {
+        try {
+          handle = bound(type);
+        } catch (NoSuchMethodException e) {
+          // No float form: callers widen.
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(activation.name() + ": " + e.getMessage(), e);
+        }
+      }
+      boundFloatKernel = Optional.ofNullable(handle);
+    }
+    return boundFloatKernel.orElse(null);
+  }
+
+  /** The kernel of that type with the parameter values bound. */
+  private MethodHandle bound(MethodType type) throws ReflectiveOperationException {
+    MethodHandle handle =
+        MethodHandles.publicLookup().findStatic(activation.kernelClass(), kernelMethod, type);
+    int position = type.parameterCount() - kernelArguments().size();
+    if (activation.output() == Activation.Output.TOP_K) {
+      position--;
+    }
+    return MethodHandles.insertArguments(handle, position, kernelArguments().toArray());
   }
 
   private void requireKind(Activation.Kind kind) {

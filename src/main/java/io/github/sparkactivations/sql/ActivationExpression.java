@@ -259,8 +259,23 @@ public final class ActivationExpression extends Expression implements Serializab
       }
       return out;
     }
+    if (usesFloatKernel()) {
+      float[] x = ArrayConversions.toFloats((ArrayData) input);
+      if (x == null) {
+        return null;
+      }
+      s.apply(x, 0, x.length, x, 0);
+      return ArrayConversions.fromFloats(x);
+    }
     double[] x = ArrayConversions.toDoubles((ArrayData) input, inputElementType());
     return x == null ? null : normalise(s, x, asFloat, false);
+  }
+
+  /** Float arrays in and out, and the kernel has a float form: no widening. */
+  private boolean usesFloatKernel() {
+    return isArrayInput()
+        && DataTypes.FloatType.equals(inputElementType())
+        && spec().hasFloatKernel();
   }
 
   /** A normalising function on the row's values, wrapped as the output type wants. */
@@ -303,10 +318,13 @@ public final class ActivationExpression extends Expression implements Serializab
           ev.value() + " = " + (asFloat ? "(float) " : "") + kernelCall(KERNELS, asDouble(x)) + ";";
     } else if (activation().kind() == Kind.ELEMENTWISE) {
       result = elementwiseArrayCode(ctx, ev, x, asFloat);
+    } else if (usesFloatKernel()) {
+      String values = ARRAYS + ".toFloats(" + x + ")";
+      result = normalisingCode(ctx, ev, "float[]", values, ARRAYS + ".fromFloats(%s)", asFloat);
     } else {
       String values = ARRAYS + ".toDoubles(" + x + ", " + elementTypeReference(ctx) + ")";
-      result =
-          normalisingCode(ctx, ev, values, ARRAYS + ".fromDoubles(%s, " + asFloat + ")", asFloat);
+      String wrap = ARRAYS + ".fromDoubles(%s, " + asFloat + ")";
+      result = normalisingCode(ctx, ev, "double[]", values, wrap, asFloat);
     }
     // The null handling Spark's UnaryExpression.nullSafeCodeGen would write.
     String declare =
@@ -392,8 +410,8 @@ public final class ActivationExpression extends Expression implements Serializab
   private String vectorCode(CodegenContext ctx, ExprCode ev, String in) {
     String vectors = VectorConversions.class.getName();
     if (activation().kind() == Kind.NORMALISING) {
-      return normalisingCode(
-          ctx, ev, vectors + ".toDenseArray(" + in + ")", vectors + ".dense(%s)", false);
+      String values = vectors + ".toDenseArray(" + in + ")";
+      return normalisingCode(ctx, ev, "double[]", values, vectors + ".dense(%s)", false);
     }
     boolean sparse = keepsSparsity();
     String x = ctx.freshName("x");
@@ -414,15 +432,20 @@ public final class ActivationExpression extends Expression implements Serializab
   }
 
   /**
-   * Calls a normalising kernel on {@code values} (code giving a double[], null when the input holds
-   * a null); {@code wrap} formats the code that turns the result array into the output.
+   * Calls a normalising kernel on {@code values} (code giving a {@code arrayType}, null when the
+   * input holds a null); {@code wrap} formats the code that turns the result array into the output.
    */
   private String normalisingCode(
-      CodegenContext ctx, ExprCode ev, String values, String wrap, boolean asFloat) {
+      CodegenContext ctx,
+      ExprCode ev,
+      String arrayType,
+      String values,
+      String wrap,
+      boolean asFloat) {
     String x = ctx.freshName("x");
     String n = ctx.freshName("n");
     StringBuilder code = new StringBuilder();
-    code.append("double[] ").append(x).append(" = ").append(values).append(";\n");
+    code.append(arrayType).append(' ').append(x).append(" = ").append(values).append(";\n");
     code.append("if (")
         .append(x)
         .append(" == null) { ")

@@ -48,6 +48,15 @@ public final class ArrayConversions {
     return x;
   }
 
+  /** A float array's elements, or null if any element is null. */
+  public static float[] toFloats(ArrayData array) {
+    int n = array.numElements();
+    if (hasNull(array, n)) {
+      return null;
+    }
+    return array.toFloatArray(); // one bulk copy for UnsafeArrayData
+  }
+
   /** Element i (not null) of an array of any numeric type, as a double. */
   public static double elementAsDouble(ArrayData array, int i, DataType elementType) {
     if (elementType instanceof DoubleType) {
@@ -83,7 +92,11 @@ public final class ArrayConversions {
     for (int i = 0; i < values.length; i++) {
       floats[i] = (float) values[i];
     }
-    return UnsafeArrayData.fromPrimitiveArray(floats);
+    return fromFloats(floats);
+  }
+
+  public static ArrayData fromFloats(float[] values) {
+    return UnsafeArrayData.fromPrimitiveArray(values);
   }
 
   /** top_k's result: (index, value) structs for the first {@code count} indices. */

@@ -1,0 +1,318 @@
+package io.github.sparkactivations.bench;
+
+import io.github.sparkactivations.bench.Benchmark.Group;
+import io.github.sparkactivations.bench.DriverBenchmarks.MemoryCase;
+import io.github.sparkactivations.bench.SqlBenchmarks.Scaling;
+import io.github.sparkactivations.core.Docs;
+import io.github.sparkactivations.sql.ActivationExtensions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the benchmarks (scripts/bench.sh), prints each table as it completes, and writes them all
+ * with the targets and the machine's description to a Markdown file, optionally into the README.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks of the SQL functions, transformer, driver and kernels.")
+public final class BenchmarkSuite implements Callable<Integer> {
+
+  enum Part {
+    SQL,
+    TRANSFORMER,
+    SCALING,
+    JMH,
+    DRIVER
+  }
+
+  @Option(names = "--quick", description = "Smaller data and fewer iterations (about 2 minutes).")
+  boolean quick;
+
+  @Option(
+      names = "--only",
+      split = ",",
+      paramLabel = "PART",
+      description = "Run only these parts: ${COMPLETION-CANDIDATES}.")
+  Set<Part> parts = EnumSet.allOf(Part.class);
+
+  @Option(names = "--jar", paramLabel = "JAR", description = "The application jar (driver part).")
+  Path jar;
+
+  @Option(
+      names = "--work",
+      defaultValue = "target/bench",
+      paramLabel = "DIR",
+      description = "Data, logs and results.")
+  Path work;
+
+  @Option(
+      names = "--readme",
+      paramLabel = "FILE",
+      description = "Also write the results into this file's 'performance' section.")
+  Path readme;
+
+  @Option(names = "--command", hidden = true, defaultValue = "scripts/bench.sh")
+  String command;
+
+  private final PrintStream log = System.out;
+  private final List<String> sections = new ArrayList<>();
+  private final Targets targets = new Targets();
+  private Group driverGroup;
+
+  public static void main(String[] args) {
+    System.exit(
+        new CommandLine(new BenchmarkSuite())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException, RunnerException {
+    Scale scale = quick ? Scale.QUICK : Scale.FULL;
+    long start = System.nanoTime();
+    if (parts.contains(Part.DRIVER) && jar == null) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "the driver part needs --jar (scripts/bench.sh passes it)");
+    }
+    String header;
+    SparkSession spark = session();
+    try {
+      header = header(scale, spark.version());
+      SqlBenchmarks sql = new SqlBenchmarks(spark, scale, targets, log);
+      if (parts.contains(Part.SQL)) {
+        sql.scalarGroups().forEach(this::add);
+        sql.arrayGroups().forEach(this::add);
+      }
+      if (parts.contains(Part.TRANSFORMER)) {
+        add(sql.transformerGroup());
+      }
+      if (parts.contains(Part.SCALING)) {
+        Scaling rows = sql.rowScaling();
+        Scaling classes = sql.classScaling();
+        addSection(rows.table());
+        addSection(classes.table());
+      }
+      if (parts.contains(Part.DRIVER)) {
+        DriverBenchmarks driver = new DriverBenchmarks(Path.of(""), jar, work, scale, targets, log);
+        MemoryCase longArray = driver.longArray(spark);
+        add(driver.endToEnd());
+        addMemory(longArray, scale);
+      }
+    } finally {
+      spark.stop();
+    }
+    if (parts.contains(Part.JMH)) {
+      kernels(scale);
+    }
+    String results = results(header, (System.nanoTime() - start) / 1e9);
+    Files.createDirectories(work);
+    Path file = work.resolve("results-" + scale.name() + ".md");
+    Files.writeString(file, results, StandardCharsets.UTF_8);
+    log.println();
+    log.println(results);
+    log.println("Results written to " + file);
+    if (readme != null) {
+      String document = Files.readString(readme, StandardCharsets.UTF_8);
+      Files.writeString(readme, Docs.embed(document, "performance", results));
+      log.println("and into " + readme);
+    }
+    return 0;
+  }
+
+  private static SparkSession session() {
+    return SparkSession.builder()
+        .master("local[*]")
+        .appName("spark-activations-benchmarks")
+        .config("spark.sql.extensions", ActivationExtensions.class.getName())
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.warehouse.dir", "target/spark-warehouse")
+        .getOrCreate();
+  }
+
+  private void add(Group group) {
+    driverGroup = group.title().startsWith("Driver") ? group : driverGroup;
+    addSection(group.table());
+  }
+
+  private void addMemory(MemoryCase longArray, Scale scale) {
+    Group driver = driverGroup;
+    StringBuilder table = new StringBuilder("**Memory: driver runs with ");
+    table.append(DriverBenchmarks.MEMORY).append(" of driver memory, local[*]**\n\n");
+    table.append("| case | result | time s |\n|---|---|--:|\n");
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %s (%s) | %.1f |%n",
+            longArray.name(),
+            longArray.passed() ? "ran" : "FAILED",
+            longArray.detail(),
+            longArray.seconds()));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "| softmax job, %s rows x 100 | ran | %.1f |%n",
+            SqlBenchmarks.millions(scale.driverRows()),
+            driver.results().get(1).bestMs() / 1e3));
+    addSection(table.toString());
+  }
+
+  private void kernels(Scale scale) throws RunnerException {
+    log.println("  JMH kernels ...");
+    boolean full = scale == Scale.FULL;
+    Collection<RunResult> runs =
+        new Runner(
+                new OptionsBuilder()
+                    .include(KernelBenchmarks.class.getName() + "\\.")
+                    .forks(1)
+                    .warmupIterations(full ? 3 : 2)
+                    .warmupTime(TimeValue.milliseconds(full ? 1000 : 300))
+                    .measurementIterations(full ? 5 : 3)
+                    .measurementTime(TimeValue.milliseconds(full ? 1000 : 300))
+                    .verbosity(VerboseMode.SILENT)
+                    .build())
+            .run();
+    Map<String, double[]> scores = new LinkedHashMap<>();
+    int length = 0;
+    for (RunResult run : runs) {
+      String name = run.getParams().getBenchmark();
+      name = name.substring(name.lastIndexOf('.') + 1);
+      length = Integer.parseInt(run.getParams().getParam("length"));
+      scores.put(
+          name,
+          new double[] {run.getPrimaryResult().getScore(), run.getPrimaryResult().getScoreError()});
+    }
+    double exp = scores.get("mathExp")[0];
+    StringBuilder table = new StringBuilder();
+    table.append("**JMH kernels, one row of ").append(length).append(" values, ns per call**\n\n");
+    table.append("| kernel | ns/op | ± 99.9% | ns/value | vs Math.exp loop |\n");
+    table.append("|---|--:|--:|--:|--:|\n");
+    for (Map.Entry<String, double[]> e : scores.entrySet()) {
+      double[] s = e.getValue();
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.0f | %.0f | %.2f | %.2f× |%n",
+              e.getKey(),
+              s[0],
+              s[1],
+              s[0] / length,
+              s[0] / exp));
+    }
+    addSection(table.toString());
+    double ratio = scores.get("softmaxFloat")[0] / exp;
+    targets.add(
+        "JMH softmax float[" + length + "] / " + length + " Math.exp",
+        ratio,
+        "≤ 1.30×",
+        ratio <= 1.3);
+  }
+
+  private void addSection(String section) {
+    sections.add(section);
+    log.println();
+    log.println(section);
+  }
+
+  private String header(Scale scale, String sparkVersion) {
+    return String.join(
+        "\n",
+        "Run "
+            + ZonedDateTime.now(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))
+            + " with `"
+            + command
+            + (quick ? " --quick" : "")
+            + "` ("
+            + scale.name()
+            + " scale).",
+        "",
+        "- Machine: "
+            + cpu()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + memoryGiB()
+            + " GiB RAM, "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version"),
+        "- JDK: "
+            + System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.runtime.version"),
+        "- Spark "
+            + sparkVersion
+            + " (Scala "
+            + scala.util.Properties.versionNumberString()
+            + "), local[*], Kryo; benchmark JVM "
+            + Runtime.getRuntime().maxMemory() / (1 << 20)
+            + " MiB heap",
+        "");
+  }
+
+  private String results(String header, double seconds) {
+    StringBuilder out = new StringBuilder(header);
+    out.append('\n').append(targets.table());
+    for (String section : sections) {
+      out.append('\n').append(section);
+    }
+    out.append(String.format(Locale.ROOT, "%nTotal benchmark time: %.0f s.%n", seconds));
+    return out.toString();
+  }
+
+  private static String cpu() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse(System.getProperty("os.arch"));
+    } catch (IOException e) {
+      return System.getProperty("os.arch");
+    }
+  }
+
+  private static long memoryGiB() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+      return lines
+          .filter(l -> l.startsWith("MemTotal:"))
+          .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / (1 << 20))
+          .findFirst()
+          .orElse(0L);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.github.sparkactivations.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sparkactivations.SparkTestSession;
+import io.github.sparkactivations.bench.Benchmark.Group;
+import io.github.sparkactivations.bench.Benchmark.Role;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmarks on tiny data: every contender agrees with its baseline (the suite refuses to time
+ * cases that compute something else), every group has its baseline, and the statistics are right.
+ */
+class BenchmarksTest {
+
+  @Test
+  void everyGroupRunsAndItsContendersAgreeWithTheBaseline() {
+    Targets targets = new Targets();
+    SqlBenchmarks sql =
+        new SqlBenchmarks(
+            SparkTestSession.get(),
+            Scale.TINY,
+            targets,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    List<Group> groups = new ArrayList<>(sql.scalarGroups());
+    groups.addAll(sql.arrayGroups());
+    groups.add(sql.transformerGroup());
+    assertEquals(10, groups.size());
+    for (Group group : groups) {
+      assertEquals(Role.BASELINE, group.baseline().role());
+      assertEquals(1.0, group.ratio(group.baseline().name()));
+      assertEquals(group.results().size() + 4, group.table().split("\n").length, group.title());
+    }
+    SqlBenchmarks.Scaling classes = sql.classScaling();
+    assertEquals(4, classes.points().size());
+    assertEquals(2, sql.rowScaling().points().size());
+    // Two targets per element-wise group (built-in, UDF), one per array or transformer group.
+    assertEquals(
+        2 * 5 + 1 + 2 * 2 + 1 + 1 + 2, targets.table().split("\n").length - 2, targets.table());
+  }
+
+  @Test
+  void sqlSoftmaxBaselineComputesTheMaximumAndTheSumOncePerRow() {
+    Dataset<Row> t =
+        SparkTestSession.get().range(3).selectExpr("array(CAST(id AS FLOAT), 1F, 2F) AS arr");
+    String plan =
+        SqlBenchmarks.softmaxHigherOrder(t).frame().queryExecution().optimizedPlan().toString();
+    // Both are arguments of array_repeat, evaluated once per row; the exponentials stay a column
+    // of their own instead of being inlined (and recomputed) into the sum and the division.
+    assertTrue(plan.contains("array_repeat(cast(array_max(arr#"), plan);
+    assertTrue(plan.contains("zip_with(e#") && plan.contains("array_repeat(aggregate(e#"), plan);
+  }
+
+  @Test
+  void summaryStatistics() {
+    Benchmark.Result r = Benchmark.summarise("case", Role.CASE, 1000, new double[] {3, 1, 2});
+    assertEquals(1, r.bestMs());
+    assertEquals(2, r.avgMs());
+    assertEquals(1, r.stdevMs(), 1e-15);
+    assertEquals(1e6, r.rowsPerSecond());
+    assertEquals(1000, r.nsPerRow());
+  }
+
+  @Test
+  void slopeOfALine() {
+    double[] x = {0, 1, 2, 3};
+    double[] y = {1, 3, 5, 7};
+    assertEquals(2, SqlBenchmarks.slope(x, y), 1e-15);
+    assertTrue(Double.isNaN(SqlBenchmarks.slope(new double[] {1, 1}, y)));
+  }
+}
