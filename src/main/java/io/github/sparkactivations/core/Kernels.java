@@ -339,13 +339,15 @@ public final class Kernels {
 
   /**
    * (n + nErr) / (d + dErr) for double-double operands, with one final rounding: the quotient's
-   * residual n - q d is exact through {@link Math#fma}.
+   * residual n - q d is exact through {@link Math#fma}. One division: q = n (1/d) is within a few
+   * ulps, and the correction, a few ulps in size, only needs 1/d to working precision.
    */
   static double divide(double n, double nErr, double d, double dErr) {
-    double q = n / d;
-    if (Double.isInfinite(q) || q == 0) {
-      return q;
+    double reciprocal = 1 / d;
+    double q = n * reciprocal;
+    if (Double.isInfinite(q) || q == 0 || Double.isInfinite(reciprocal)) {
+      return n / d;
     }
-    return q + (Math.fma(-q, d, n) + nErr - q * dErr) / d;
+    return q + (Math.fma(-q, d, n) + nErr - q * dErr) * reciprocal;
   }
 }

@@ -84,7 +84,6 @@ public final class BenchmarkSuite implements Callable<Integer> {
   private final PrintStream log = System.out;
   private final List<String> sections = new ArrayList<>();
   private final Targets targets = new Targets();
-  private Group driverGroup;
 
   public static void main(String[] args) {
     System.exit(
@@ -107,11 +106,11 @@ public final class BenchmarkSuite implements Callable<Integer> {
       header = header(scale, spark.version());
       SqlBenchmarks sql = new SqlBenchmarks(spark, scale, targets, log);
       if (parts.contains(Part.SQL)) {
-        sql.scalarGroups().forEach(this::add);
-        sql.arrayGroups().forEach(this::add);
+        sql.scalarGroups().forEach(g -> addSection(g.table()));
+        sql.arrayGroups().forEach(g -> addSection(g.table()));
       }
       if (parts.contains(Part.TRANSFORMER)) {
-        add(sql.transformerGroup());
+        addSection(sql.transformerGroup().table());
       }
       if (parts.contains(Part.SCALING)) {
         Scaling rows = sql.rowScaling();
@@ -121,9 +120,10 @@ public final class BenchmarkSuite implements Callable<Integer> {
       }
       if (parts.contains(Part.DRIVER)) {
         DriverBenchmarks driver = new DriverBenchmarks(Path.of(""), jar, work, scale, targets, log);
-        MemoryCase longArray = driver.longArray(spark);
-        add(driver.endToEnd());
-        addMemory(longArray, scale);
+        MemoryCase longRow = scale.longRowMemoryCase() ? driver.longArray(spark) : null;
+        Group endToEnd = driver.endToEnd(spark);
+        addSection(endToEnd.table());
+        addMemory(longRow, endToEnd, scale);
       }
     } finally {
       spark.stop();
@@ -161,30 +161,26 @@ public final class BenchmarkSuite implements Callable<Integer> {
         .getOrCreate();
   }
 
-  private void add(Group group) {
-    driverGroup = group.title().startsWith("Driver") ? group : driverGroup;
-    addSection(group.table());
-  }
-
-  private void addMemory(MemoryCase longArray, Scale scale) {
-    Group driver = driverGroup;
+  private void addMemory(MemoryCase longRow, Group endToEnd, Scale scale) {
     StringBuilder table = new StringBuilder("**Memory: driver runs with ");
     table.append(DriverBenchmarks.MEMORY).append(" of driver memory, local[*]**\n\n");
     table.append("| case | result | time s |\n|---|---|--:|\n");
-    table.append(
-        String.format(
-            Locale.ROOT,
-            "| %s | %s (%s) | %.1f |%n",
-            longArray.name(),
-            longArray.passed() ? "ran" : "FAILED",
-            longArray.detail(),
-            longArray.seconds()));
+    if (longRow != null) {
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s (%s) | %.1f |%n",
+              longRow.name(),
+              longRow.passed() ? "ran" : "FAILED",
+              longRow.detail(),
+              longRow.seconds()));
+    }
     table.append(
         String.format(
             Locale.ROOT,
             "| softmax job, %s rows x 100 | ran | %.1f |%n",
             SqlBenchmarks.millions(scale.driverRows()),
-            driver.results().get(1).bestMs() / 1e3));
+            endToEnd.results().get(1).bestMs() / 1e3));
     addSection(table.toString());
   }
 
@@ -194,7 +190,10 @@ public final class BenchmarkSuite implements Callable<Integer> {
     Collection<RunResult> runs =
         new Runner(
                 new OptionsBuilder()
-                    .include(KernelBenchmarks.class.getName() + "\\.")
+                    // Quick runs: the target's pair only.
+                    .include(
+                        KernelBenchmarks.class.getName()
+                            + (full ? "\\." : ".(mathExp|softmaxFloat)"))
                     .forks(1)
                     .warmupIterations(full ? 3 : 2)
                     .warmupTime(TimeValue.milliseconds(full ? 1000 : 300))

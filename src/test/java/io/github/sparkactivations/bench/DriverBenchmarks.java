@@ -50,23 +50,17 @@ final class DriverBenchmarks {
   }
 
   /** Softmax job against a plain copy: same input, same output size, same commit. */
-  Group endToEnd() {
+  Group endToEnd(SparkSession spark) {
     long rows = scale.driverRows();
     Path input = work.resolve("data/logits-" + rows + "x" + CLASSES);
     if (!Files.exists(input.resolve("_SUCCESS"))) {
-      log.println("  generating " + input + " ...");
-      job(
-          "generate",
-          "generate-sample",
-          "--output",
-          input.toString(),
-          "--rows",
-          Long.toString(rows),
-          "--classes",
-          Integer.toString(CLASSES),
-          "--type",
-          "float",
-          "--overwrite");
+      log.println("  driver: writing " + input + " ...");
+      spark
+          .range(0, rows, 1, 8)
+          .selectExpr("id", SqlBenchmarks.randomArray(CLASSES, "FLOAT") + " AS logits")
+          .write()
+          .mode("overwrite")
+          .parquet(input.toString());
     }
     int repetitions = scale.driverRepetitions();
     double[] copy = new double[repetitions];

@@ -16,6 +16,11 @@ record Scale(
     int warmups,
     int iterations) {
 
+  /** The long-row memory case takes a driver JVM of its own: full runs only. */
+  boolean longRowMemoryCase() {
+    return this == FULL;
+  }
+
   static final Scale FULL =
       new Scale(
           "full",
@@ -32,15 +37,15 @@ record Scale(
   static final Scale QUICK =
       new Scale(
           "quick",
-          5_000_000L,
           2_000_000L,
+          1_000_000L,
           20_000L,
           new long[] {100_000L, 1_000_000L, 5_000_000L},
           1_000_000L,
-          200_000L,
+          50_000L,
           1,
           1,
-          3);
+          2);
 
   static final Scale TINY =
       new Scale("tiny", 20_000L, 20_000L, 200L, new long[] {2_000L, 20_000L}, 20_000L, 0, 0, 0, 1);
