@@ -2,7 +2,7 @@
 # Benchmarks: SQL functions, transformer and driver against Spark's built-ins, UDFs and a plain copy,
 # plus JMH kernel benchmarks. Prints each table, then writes target/bench/results-<scale>.md.
 #   scripts/bench.sh --quick              about 2 minutes, smaller data
-#   scripts/bench.sh                      the full run (about 40 minutes on 2 cores)
+#   scripts/bench.sh                      the full run (about 30 minutes on 2 cores)
 #   scripts/bench.sh --readme README.md   also replace the README's Performance tables
 #   scripts/bench.sh --only sql,jmh       parts: sql, transformer, scaling, jmh, driver
 # Run nothing else meanwhile: the figures are ratios measured side by side in one JVM.
@@ -10,12 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
-jar="target/spark-activations-${version}.jar"
-if [[ ! -f "$jar" || -n "$(find src pom.xml -newer "$jar" -type f -print -quit)" ]]; then
-  echo "Building $jar and the benchmarks ..." >&2
-  mvn -B -q -DskipTests package >&2
-fi
+source scripts/app-jar.sh # jar
 classpath_file=target/bench/classpath.txt
 if [[ ! -f "$classpath_file" || pom.xml -nt "$classpath_file" ]]; then
   mvn -B -q dependency:build-classpath -Dmdep.includeScope=test \

@@ -6,12 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
-jar="target/spark-activations-${version}.jar"
-if [[ ! -f "$jar" || -n "$(find src pom.xml -newer "$jar" -type f -print -quit)" ]]; then
-  echo "Building $jar ..." >&2
-  mvn -B -q -DskipTests package >&2
-fi
+source scripts/app-jar.sh # jar
 job=(scripts/spark-submit --master 'local[*]' --class io.github.sparkactivations.job.ActivationJob "$jar")
 
 "${job[@]}" generate-sample --output target/example/logits --rows "${ROWS:-1000000}" --classes 10 \

@@ -1,10 +1,10 @@
 package io.github.sparkactivations.bench;
 
+import io.github.sparkactivations.SparkTestSession;
 import io.github.sparkactivations.bench.Benchmark.Group;
 import io.github.sparkactivations.bench.DriverBenchmarks.MemoryCase;
 import io.github.sparkactivations.bench.SqlBenchmarks.Scaling;
 import io.github.sparkactivations.core.Docs;
-import io.github.sparkactivations.sql.ActivationExtensions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -101,9 +101,10 @@ public final class BenchmarkSuite implements Callable<Integer> {
           new CommandLine(this), "the driver part needs --jar (scripts/bench.sh passes it)");
     }
     String header;
-    SparkSession spark = session();
+    // The tests' session: local, through the extension route, Kryo; one core per task slot here.
+    SparkSession spark = SparkTestSession.get();
     try {
-      header = header(scale, spark.version());
+      header = header(scale, spark);
       SqlBenchmarks sql = new SqlBenchmarks(spark, scale, targets, log);
       if (parts.contains(Part.SQL)) {
         sql.scalarGroups().forEach(g -> addSection(g.table()));
@@ -144,21 +145,6 @@ public final class BenchmarkSuite implements Callable<Integer> {
       log.println("and into " + readme);
     }
     return 0;
-  }
-
-  private static SparkSession session() {
-    return SparkSession.builder()
-        .master("local[*]")
-        .appName("spark-activations-benchmarks")
-        .config("spark.sql.extensions", ActivationExtensions.class.getName())
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.warehouse.dir", "target/spark-warehouse")
-        .getOrCreate();
   }
 
   private void addMemory(MemoryCase longRow, Group endToEnd, Scale scale) {
@@ -244,7 +230,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
     log.println(section);
   }
 
-  private String header(Scale scale, String sparkVersion) {
+  private String header(Scale scale, SparkSession spark) {
     return String.join(
         "\n",
         "Run "
@@ -272,10 +258,12 @@ public final class BenchmarkSuite implements Callable<Integer> {
             + " "
             + System.getProperty("java.runtime.version"),
         "- Spark "
-            + sparkVersion
+            + spark.version()
             + " (Scala "
             + scala.util.Properties.versionNumberString()
-            + "), local[*], Kryo; benchmark JVM "
+            + "), "
+            + spark.sparkContext().master()
+            + ", Kryo; benchmark JVM "
             + Runtime.getRuntime().maxMemory() / (1 << 20)
             + " MiB heap",
         "");

@@ -37,9 +37,9 @@ record Scale(
   static final Scale QUICK =
       new Scale(
           "quick",
-          2_000_000L,
           1_000_000L,
-          20_000L,
+          500_000L,
+          10_000L,
           new long[] {100_000L, 1_000_000L, 5_000_000L},
           1_000_000L,
           50_000L,

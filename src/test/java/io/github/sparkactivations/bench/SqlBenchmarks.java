@@ -86,84 +86,72 @@ final class SqlBenchmarks {
     NaiveUdfs.register(spark);
   }
 
+  /** An element-wise function, Spark's built-in formula for it (and its label), and a UDF. */
+  private record Contest(String ours, String label, String formula, String udf) {}
+
   List<Group> scalarGroups() {
-    long rows = scale.scalarRows();
-    Dataset<Row> t = scalars(rows);
-    String size = millions(rows) + " doubles";
+    Dataset<Row> t = scalars(scale.scalarRows());
     List<Group> groups = new ArrayList<>();
+    Contest sigmoid =
+        new Contest("sigmoid(x)", "1/(1+exp(-x))", "1 / (1 + exp(-x))", "udf_sigmoid(x)");
     for (Sink sink : Sink.values()) {
-      groups.add(
-          againstBuiltIn(
-              compare(
-                  "sigmoid(x), " + size + ", " + sink.name().toLowerCase(Locale.ROOT) + " sink",
-                  rows,
-                  sink,
-                  Tolerance.DOUBLE,
-                  query("SELECT x", Role.FLOOR, t, "x"),
-                  query("built-in 1/(1+exp(-x))", Role.BASELINE, t, "1 / (1 + exp(-x))"),
-                  query("sigmoid(x)", Role.CASE, t, "sigmoid(x)"),
-                  query(UDF, Role.CASE, t, "udf_sigmoid(x)")),
-              "sigmoid(x)"));
+      groups.add(againstBuiltIn(t, sink, sigmoid, true));
     }
-    groups.add(
-        againstBuiltIn(
-            compare(
-                "relu(x), " + size + ", noop sink",
-                rows,
-                Sink.NOOP,
-                Tolerance.DOUBLE,
-                query("built-in greatest(x, 0)", Role.BASELINE, t, "greatest(x, 0D)"),
-                query("relu(x)", Role.CASE, t, "relu(x)"),
-                query(UDF, Role.CASE, t, "udf_relu(x)")),
-            "relu(x)"));
-    groups.add(
-        againstBuiltIn(
-            compare(
-                "gelu(x, 'tanh'), " + size + ", noop sink",
-                rows,
-                Sink.NOOP,
-                Tolerance.DOUBLE,
-                query(
-                    "built-in 0.5x(1+tanh(√(2/π)(x+0.044715x³)))",
-                    Role.BASELINE,
-                    t,
-                    "0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))"),
-                query("gelu(x, 'tanh')", Role.CASE, t, "gelu(x, 'tanh')"),
-                query(UDF, Role.CASE, t, "udf_gelu_tanh(x)")),
-            "gelu(x, 'tanh')"));
+    Contest relu = new Contest("relu(x)", "greatest(x, 0)", "greatest(x, 0D)", "udf_relu(x)");
+    groups.add(againstBuiltIn(t, Sink.NOOP, relu, false));
+    Contest geluTanh =
+        new Contest(
+            "gelu(x, 'tanh')",
+            "0.5x(1+tanh(√(2/π)(x+0.044715x³)))",
+            "0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))",
+            "udf_gelu_tanh(x)");
+    groups.add(againstBuiltIn(t, Sink.NOOP, geluTanh, false));
     Group exactGelu =
         compare(
-            "gelu(x) exact (Spark has no erf: the baseline is a UDF), " + size + ", noop sink",
-            rows,
+            "gelu(x) exact (Spark has no erf: the baseline is a UDF), "
+                + scalarSize()
+                + ", noop sink",
+            scale.scalarRows(),
             Sink.NOOP,
             Tolerance.DOUBLE,
             query(UDF + ", Commons Numbers erf", Role.BASELINE, t, "udf_gelu(x)"),
             query("gelu(x)", Role.CASE, t, "gelu(x)"));
     targets.speedupAtLeast(exactGelu, "gelu(x)", exactGelu.baseline().name(), 1);
     groups.add(exactGelu);
-    groups.add(
-        againstBuiltIn(
-            compare(
-                "softplus(x), " + size + ", noop sink",
-                rows,
-                Sink.NOOP,
-                Tolerance.DOUBLE,
-                query(
-                    "built-in greatest(x,0)+log1p(exp(-abs(x)))",
-                    Role.BASELINE,
-                    t,
-                    "greatest(x, 0D) + log1p(exp(-abs(x)))"),
-                query("softplus(x)", Role.CASE, t, "softplus(x)"),
-                query(UDF, Role.CASE, t, "udf_softplus(x)")),
-            "softplus(x)"));
+    Contest softplus =
+        new Contest(
+            "softplus(x)",
+            "greatest(x,0)+log1p(exp(-abs(x)))",
+            "greatest(x, 0D) + log1p(exp(-abs(x)))",
+            "udf_softplus(x)");
+    groups.add(againstBuiltIn(t, Sink.NOOP, softplus, false));
     return groups;
   }
 
-  /** Element-wise targets: within 5% of the built-in formula, faster than the UDF. */
-  private Group againstBuiltIn(Group group, String ours) {
-    targets.timeRatioAtMost(group, ours, 1.05);
-    targets.speedupAtLeast(group, ours, UDF, 1);
+  /** Targets: within 5% of the built-in formula, faster than the UDF. */
+  private Group againstBuiltIn(Dataset<Row> t, Sink sink, Contest contest, boolean withFloor) {
+    List<Query> queries = new ArrayList<>();
+    if (withFloor) {
+      queries.add(query("SELECT x", Role.FLOOR, t, "x"));
+    }
+    queries.add(query("built-in " + contest.label(), Role.BASELINE, t, contest.formula()));
+    queries.add(query(contest.ours(), Role.CASE, t, contest.ours()));
+    queries.add(query(UDF, Role.CASE, t, contest.udf()));
+    String sinkName = sink.name().toLowerCase(Locale.ROOT);
+    Group group =
+        compare(
+            contest.ours() + ", " + scalarSize() + ", " + sinkName + " sink",
+            scale.scalarRows(),
+            sink,
+            Tolerance.DOUBLE,
+            queries.toArray(Query[]::new));
+    targets.timeRatioAtMost(group, contest.ours(), 1.05);
+    targets.speedupAtLeast(group, contest.ours(), UDF, 1);
     return group;
+  }
+
+  private String scalarSize() {
+    return millions(scale.scalarRows()) + " doubles";
   }
 
   List<Group> arrayGroups() {
