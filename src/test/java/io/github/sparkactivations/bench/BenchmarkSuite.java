@@ -271,6 +271,11 @@ public final class BenchmarkSuite implements Callable<Integer> {
 
   private String results(String header, double seconds) {
     StringBuilder out = new StringBuilder(header);
+    if (quick) {
+      out.append(
+          "\nQuick scale: small data and two iterations, so per-job overhead and noise dominate;"
+              + " targets are judged on the full run.\n");
+    }
     out.append('\n').append(targets.table());
     for (String section : sections) {
       out.append('\n').append(section);
