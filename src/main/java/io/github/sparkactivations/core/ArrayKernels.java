@@ -56,6 +56,22 @@ public final class ArrayKernels {
     exponentialNormalise(x, offset, length, out, outOffset, temperature, true);
   }
 
+  /** The range's values as a new double array: how float input reaches the double kernels. */
+  public static double[] widen(float[] x, int offset, int length) {
+    double[] wide = new double[length];
+    for (int i = 0; i < length; i++) {
+      wide[i] = x[offset + i];
+    }
+    return wide;
+  }
+
+  /** Every value rounded once to float, written to {@code out} from {@code outOffset}. */
+  public static void narrow(double[] values, float[] out, int outOffset) {
+    for (int i = 0; i < values.length; i++) {
+      out[outOffset + i] = (float) values[i];
+    }
+  }
+
   /** T log(sum e^(x/T)): -inf for an empty or all -inf range, NaN if any entry is NaN. */
   public static double logsumexp(double[] x, int offset, int length, double temperature) {
     if (length == 0) {
@@ -247,14 +263,9 @@ public final class ArrayKernels {
       }
     }
     if (nan || Float.isInfinite(pivot)) {
-      double[] wide = new double[length];
-      for (int i = 0; i < length; i++) {
-        wide[i] = x[offset + i];
-      }
+      double[] wide = widen(x, offset, length);
       exponentialNormalise(wide, 0, length, wide, 0, t, log);
-      for (int i = 0; i < length; i++) {
-        out[outOffset + i] = (float) wide[i];
-      }
+      narrow(wide, out, outOffset);
       return;
     }
     double scale = 1 / t;

@@ -145,7 +145,7 @@ public final class Spec {
    * The float form of an array-to-array kernel's type ({@code float[]} in and out), or null for
    * other kernels.
    */
-  public MethodType floatKernelType() {
+  private MethodType floatKernelType() {
     if (activation.kind() != Activation.Kind.NORMALISING
         || activation.output() != Activation.Output.SAME_AS_INPUT) {
       return null;
@@ -227,11 +227,9 @@ public final class Spec {
       }
       return;
     }
-    double[] wide = widen(x, offset, length);
+    double[] wide = ArrayKernels.widen(x, offset, length);
     apply(wide, 0, length, wide, 0);
-    for (int i = 0; i < length; i++) {
-      out[outOffset + i] = (float) wide[i];
-    }
+    ArrayKernels.narrow(wide, out, outOffset);
   }
 
   /** A normalising function that reduces the array to one double (logsumexp). */
@@ -264,14 +262,6 @@ public final class Spec {
     } catch (Throwable t) {
       throw rethrow(t);
     }
-  }
-
-  static double[] widen(float[] x, int offset, int length) {
-    double[] wide = new double[length];
-    for (int i = 0; i < length; i++) {
-      wide[i] = x[offset + i];
-    }
-    return wide;
   }
 
   private MethodHandle kernel() {

@@ -1,5 +1,6 @@
 package io.github.sparkactivations.sql;
 
+import io.github.sparkactivations.core.ArrayKernels;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
@@ -30,12 +31,7 @@ public final class ArrayConversions {
         return unsafe.toDoubleArray(); // one bulk copy
       }
       if (elementType instanceof FloatType) {
-        float[] floats = unsafe.toFloatArray();
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-          x[i] = floats[i];
-        }
-        return x;
+        return ArrayKernels.widen(unsafe.toFloatArray(), 0, n);
       }
     }
     double[] x = new double[n];
@@ -89,9 +85,7 @@ public final class ArrayConversions {
       return UnsafeArrayData.fromPrimitiveArray(values);
     }
     float[] floats = new float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      floats[i] = (float) values[i];
-    }
+    ArrayKernels.narrow(values, floats, 0);
     return fromFloats(floats);
   }
 

@@ -100,7 +100,7 @@ class FloatPathTest {
 
   private static void assertRoundedOnce(Spec spec, float[] x) {
     int n = x.length;
-    double[] wide = Spec.widen(x, 0, n);
+    double[] wide = ArrayKernels.widen(x, 0, n);
     switch (spec.activation().output()) {
       case SAME_AS_INPUT -> {
         float[] out = new float[n];

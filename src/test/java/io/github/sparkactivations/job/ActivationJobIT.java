@@ -151,19 +151,23 @@ class ActivationJobIT {
     }
   }
 
+  /** A successful run into {@code output}: what a failed or killed later run must leave intact. */
+  private static void writePreviousOutput(Path output) throws Exception {
+    SparkSubmit.Run run =
+        SparkSubmit.local(
+            "--input",
+            input.toString(),
+            "--output",
+            output.toString(),
+            "--apply",
+            "p=softmax(darr)");
+    assertEquals(0, run.code(), run.err());
+  }
+
   @Test
   void aRunThatFailsWhileWritingLeavesThePreviousOutputByteIdentical() throws Exception {
     Path output = dir.resolve("kept");
-    assertEquals(
-        0,
-        SparkSubmit.local(
-                "--input",
-                input.toString(),
-                "--output",
-                output.toString(),
-                "--apply",
-                "p=softmax(darr)")
-            .code());
+    writePreviousOutput(output);
     Map<String, String> before = fingerprint(output);
 
     // Fails at run time, in some tasks, after others have written their files.
@@ -203,16 +207,7 @@ class ActivationJobIT {
                 "4")
             .code());
     Path output = dir.resolve("swapped");
-    assertEquals(
-        0,
-        SparkSubmit.local(
-                "--input",
-                input.toString(),
-                "--output",
-                output.toString(),
-                "--apply",
-                "p=softmax(darr)")
-            .code());
+    writePreviousOutput(output);
     Map<String, String> before = fingerprint(output);
 
     Process process =
