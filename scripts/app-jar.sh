@@ -1,8 +1,6 @@
-# Sourced by run-example.sh and bench.sh from the repository root: defines jar, the application
-# jar, and builds it (with the test classes) when any source is newer.
-version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
-jar="target/spark-activations-${version}.jar"
+# Sourced after line.sh by run-example.sh and bench.sh from the repository root: builds the line's
+# application jar (with the test classes) when any source is newer than it.
 if [[ ! -f "$jar" || -n "$(find src pom.xml -newer "$jar" -type f -print -quit)" ]]; then
   echo "Building $jar ..." >&2
-  mvn -B -q -DskipTests package >&2
+  mvn -B -q "$line_profiles" -DskipTests package >&2
 fi

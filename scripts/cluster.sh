@@ -2,7 +2,8 @@
 # A real Spark standalone cluster on this machine, bound to 127.0.0.1 only, from the same Spark
 # runtime scripts/spark-submit uses. Logs, PIDs and work folders under target/cluster/.
 #
-#   scripts/cluster.sh start [--workers N] [--port P] [--cores C] [--memory M]   (default 2, 7077, 1, 1g)
+#   scripts/cluster.sh start [--workers N] [--port P] [--cores C] [--memory M] [--line L]
+#                                       (default 2, 7077, 1, 1g, 4.2; L as in line.sh)
 #   scripts/cluster.sh status
 #   scripts/cluster.sh stop
 #
@@ -19,10 +20,12 @@ while [[ $# -gt 0 ]]; do
     --port) port="$2"; shift 2 ;;
     --cores) cores="$2"; shift 2 ;;
     --memory) memory="$2"; shift 2 ;;
+    --line) export SPARK_LINE="$2"; shift 2 ;;
     *) echo "cluster.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 
+source "$here/line.sh"
 source "$here/spark-runtime.sh"
 state="$root/target/cluster"
 
@@ -32,7 +35,7 @@ daemon() { # name, main class, arguments...
   local name="$1" main="$2"
   shift 2
   mkdir -p "$state/$name"
-  SPARK_HOME="$runtime" SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13 \
+  SPARK_HOME="$runtime" SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=$scala \
     nohup java -Xmx512m "${spark_jvm_flags[@]}" \
     -Dlog4j2.configurationFile="$root/conf/log4j2-daemon.properties" \
     -Dspark.master.rest.enabled=false -Dspark.ui.showConsoleProgress=false \
@@ -67,7 +70,7 @@ case "$command" in
     for i in $(seq 1 "$workers"); do
       wait_for "$state/worker-$i/log" "Successfully registered with master" "worker $i" || { "$0" stop; exit 1; }
     done
-    echo "Spark standalone cluster: spark://127.0.0.1:$port with $workers worker(s) of $cores core(s), $memory"
+    echo "Spark $line_id standalone cluster: spark://127.0.0.1:$port with $workers worker(s) of $cores core(s), $memory"
     ;;
   status)
     for pid in "$state"/*.pid; do
@@ -89,7 +92,7 @@ case "$command" in
     echo "stopped"
     ;;
   *)
-    echo "usage: scripts/cluster.sh start [--workers N] [--port P] [--cores C] [--memory M] | status | stop" >&2
+    echo "usage: scripts/cluster.sh start [--workers N] [--port P] [--cores C] [--memory M] [--line L] | status | stop" >&2
     exit 2
     ;;
 esac

@@ -2,11 +2,12 @@
 # The README's run command: builds the application jar if needed, generates 1M rows x 10 float
 # logits, runs the activation job on embedded local Spark through scripts/spark-submit, and prints
 # the summary and a few output rows. Everything goes under target/example/.
+#   scripts/run-example.sh [--line L]     L: 4.2 (default), 4.1, 4.0, 3.5 or 3.5_2.13 (see line.sh)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/line.sh" # root, line_id, jar
 cd "$root"
 
-source scripts/app-jar.sh # jar
+source scripts/app-jar.sh
 job=(scripts/spark-submit --master 'local[*]' --class io.github.sparkactivations.job.ActivationJob "$jar")
 
 "${job[@]}" generate-sample --output target/example/logits --rows "${ROWS:-1000000}" --classes 10 \

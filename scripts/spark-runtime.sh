@@ -1,12 +1,11 @@
-# Sourced by spark-submit and cluster.sh: a Spark runtime of the build's version, assembled from
-# Maven Central under target/spark-runtime once (jars/ and Spark's JVM flags), when SPARK_HOME is
-# not set. Defines: root, runtime, spark_jvm_flags (array).
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runtime="$root/target/spark-runtime"
+# Sourced after line.sh by spark-submit, cluster.sh and bench.sh: a Spark runtime of the line's
+# version, assembled from Maven Central under target/spark-runtime/<line> once (jars/ and Spark's
+# JVM flags), when SPARK_HOME is not set. Defines: runtime, spark_jvm_flags (array).
+runtime="$root/target/spark-runtime/$line_id"
 if [[ ! -f "$runtime/complete" ]]; then
-  echo "Assembling a Spark runtime in $runtime (once) ..." >&2
+  echo "Assembling a Spark $line_id runtime in $runtime (once) ..." >&2
   rm -rf "$runtime"
-  mvn -B -q -f "$root/pom.xml" dependency:copy-dependencies \
+  mvn -B -q -f "$root/pom.xml" "$line_profiles" dependency:copy-dependencies \
     -DincludeScope=provided -DoutputDirectory="$runtime/jars" >&2
   mvn -B -q -f "$root/pom.xml" help:evaluate -Dexpression=spark.jvm.flags -DforceStdout \
     -Doutput="$runtime/jvm-flags" >&2

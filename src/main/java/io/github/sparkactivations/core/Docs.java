@@ -10,6 +10,18 @@ public final class Docs {
 
   /** Replaces the text between the section's markers in {@code document} with {@code content}. */
   public static String embed(String document, String section, String content) {
+    int[] bounds = bounds(document, section);
+    return document.substring(0, bounds[0]) + "\n" + content + document.substring(bounds[1]);
+  }
+
+  /** The text between the section's markers in {@code document}. */
+  public static String section(String document, String section) {
+    int[] bounds = bounds(document, section);
+    return document.substring(bounds[0], bounds[1]).strip();
+  }
+
+  /** Where the section's content starts (after the begin marker) and ends (at the end marker). */
+  private static int[] bounds(String document, String section) {
     String begin = "<!-- " + section + ":begin (generated) -->";
     String end = "<!-- " + section + ":end -->";
     int from = document.indexOf(begin);
@@ -17,6 +29,6 @@ public final class Docs {
     if (from < 0 || to < from) {
       throw new IllegalArgumentException("markers " + begin + " and " + end + " not found");
     }
-    return document.substring(0, from + begin.length()) + "\n" + content + document.substring(to);
+    return new int[] {from + begin.length(), to};
   }
 }

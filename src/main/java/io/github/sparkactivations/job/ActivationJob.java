@@ -2,6 +2,7 @@ package io.github.sparkactivations.job;
 
 import io.github.sparkactivations.core.ActivationException;
 import io.github.sparkactivations.core.Version;
+import io.github.sparkactivations.sql.SparkLine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -48,6 +49,12 @@ public final class ActivationJob implements Runnable {
   /** Runs the command line and returns the exit code. */
   static int execute(PrintStream out, PrintStream err, String... args) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
+    try {
+      SparkLine.requireMatch();
+    } catch (IllegalStateException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
     CommandLine cli;
     try {
       cli = commandLine(out, configDefaults(args));

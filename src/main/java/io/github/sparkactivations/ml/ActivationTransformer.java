@@ -3,6 +3,7 @@ package io.github.sparkactivations.ml;
 import io.github.sparkactivations.core.ActivationException;
 import io.github.sparkactivations.core.Spec;
 import io.github.sparkactivations.sql.ActivationFunctions;
+import io.github.sparkactivations.sql.SparkLine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -149,6 +150,7 @@ public final class ActivationTransformer extends Transformer implements DefaultP
 
   @Override
   public StructType transformSchema(StructType schema) {
+    SparkLine.requireMatch();
     Spec spec = Spec.parse(getActivation());
     StructType out = schema;
     Set<String> existing = new HashSet<>(Arrays.asList(schema.fieldNames()));

@@ -30,9 +30,6 @@ import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.NullType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.immutable.IndexedSeq;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * One generic Catalyst expression for every activation of the catalogue: {@code f(x, params...)}
@@ -44,7 +41,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * them likewise. Element-wise functions keep null elements; array-normalising functions return null
  * for an array holding a null.
  */
-public final class ActivationExpression extends Expression implements Serializable {
+public final class ActivationExpression extends UnaryExpressionBase implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -56,7 +53,6 @@ public final class ActivationExpression extends Expression implements Serializab
   private final String function;
   private final ArrayList<Object> parameters;
   private transient Spec spec;
-  private transient Seq<Expression> children;
 
   /**
    * @param function the name the function was called by (a catalogue name or alias)
@@ -80,16 +76,9 @@ public final class ActivationExpression extends Expression implements Serializab
     return spec().activation();
   }
 
+  @Override
   public Expression child() {
     return child;
-  }
-
-  @Override
-  public Seq<Expression> children() {
-    if (children == null) {
-      children = CollectionConverters.asScala(List.of(child)).toSeq();
-    }
-    return children;
   }
 
   @Override
@@ -353,8 +342,7 @@ public final class ActivationExpression extends Expression implements Serializab
 
   private static Block block(String code) {
     return new CodeBlock(
-        CollectionConverters.asScala(List.of(code)).toSeq(),
-        CollectionConverters.asScala(List.<JavaCode>of()).toSeq());
+        ScalaCollections.seq(List.of(code)), ScalaCollections.seq(List.<JavaCode>of()));
   }
 
   /** A loop over the elements calling the kernel directly; null elements stay null. */
@@ -535,8 +523,8 @@ public final class ActivationExpression extends Expression implements Serializab
   // ---- tree plumbing (what a Scala case class would generate) ------------------------------
 
   @Override
-  public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
-    return new ActivationExpression(newChildren.head(), function, parameters);
+  protected Expression withNewChild(Expression newChild) {
+    return new ActivationExpression(newChild, function, parameters);
   }
 
   @Override

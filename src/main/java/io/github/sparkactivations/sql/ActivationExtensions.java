@@ -7,7 +7,8 @@ import scala.runtime.BoxedUnit;
 
 /**
  * Installs every activation as a SQL function in sessions created with {@code
- * spark.sql.extensions=io.github.sparkactivations.sql.ActivationExtensions}.
+ * spark.sql.extensions=io.github.sparkactivations.sql.ActivationExtensions}. On a Spark line the
+ * jar is not built for, session creation fails with a line naming the jar to use.
  */
 public final class ActivationExtensions extends AbstractFunction1<SparkSessionExtensions, BoxedUnit>
     implements SparkSessionExtensionsProvider {
@@ -16,7 +17,8 @@ public final class ActivationExtensions extends AbstractFunction1<SparkSessionEx
 
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
-    ActivationFunctions.descriptions().forEach(extensions::injectFunction);
+    SparkLine.requireMatch();
+    ActivationFunctions.inject(extensions);
     return BoxedUnit.UNIT;
   }
 }

@@ -13,23 +13,17 @@ import org.apache.spark.QueryContext;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
-import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
-import org.apache.spark.sql.catalyst.analysis.FunctionRegistry$;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
-import org.apache.spark.sql.classic.ColumnNodeToExpressionConverter$;
-import org.apache.spark.sql.classic.ExpressionUtils$;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.unsafe.types.UTF8String;
-import scala.Function1;
 import scala.Option;
 import scala.Tuple3;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The catalogue as Spark SQL functions: one {@link ActivationExpression} builder and one {@link
@@ -45,43 +39,33 @@ public final class ActivationFunctions {
   private ActivationFunctions() {}
 
   /**
-   * Registers every activation in the session's function registry. Idempotent: names this project
-   * already registered (through the extension or an earlier call) are left as they are.
+   * Registers every activation in the session's function registry, as the extension does for new
+   * sessions. Idempotent: a second call registers the same functions again.
+   *
+   * @throws IllegalStateException if this jar is built for another Spark line, naming the right one
    */
   public static void register(SparkSession spark) {
-    FunctionRegistry registry =
-        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
-    for (Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>> f :
-        descriptions()) {
-      // What the extension route does with unqualified names: register them as built-ins.
-      FunctionIdentifier id =
-          FunctionRegistry$.MODULE$.builtinFunctionIdentifier(f._1().funcName());
-      Option<ExpressionInfo> existing = registry.lookupFunction(id);
-      if (existing.isEmpty() || !f._2().getClassName().equals(existing.get().getClassName())) {
-        registry.registerFunction(id, f._2(), f._3());
-      }
-    }
+    SparkLine.requireMatch();
+    SparkSessionExtensions extensions = new SparkSessionExtensions();
+    inject(extensions);
+    // Spark's own route for injected functions: the same identifiers as the extension on every
+    // line (Spark 4.2 qualifies them as built-ins, earlier lines keep them unqualified).
+    extensions.registerFunctions(SparkShims.functionRegistry(spark));
   }
 
-  /** (name, docs, builder) for every name and alias, as Spark's extension API takes them. */
-  static List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>>
-      descriptions() {
-    List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>> all =
-        new ArrayList<>();
+  /** Adds (name, docs, builder) for every name and alias to the extensions. */
+  static void inject(SparkSessionExtensions extensions) {
     for (Activation a : Activations.all()) {
       List<String> names = new ArrayList<>(List.of(a.name()));
       names.addAll(a.aliases());
       for (String name : names) {
-        Function1<Seq<Expression>, Expression> builder =
-            arguments -> build(name, CollectionConverters.asJava(arguments));
-        all.add(
+        extensions.injectFunction(
             new Tuple3<>(
                 new FunctionIdentifier(name, Option.empty(), Option.empty()),
                 info(a, name),
-                builder));
+                ScalaCollections.functionBuilder(arguments -> build(name, arguments))));
       }
     }
-    return all;
   }
 
   /**
@@ -141,10 +125,11 @@ public final class ActivationFunctions {
    * The Column API's route: {@code name(x, parameters...)} as a Column, without registration.
    *
    * @throws ActivationException for an unknown name or a bad parameter
+   * @throws IllegalStateException if this jar is built for another Spark line
    */
   public static Column column(String name, Column x, List<?> parameters) {
-    Expression child = ColumnNodeToExpressionConverter$.MODULE$.apply(x.node());
-    return ExpressionUtils$.MODULE$.column(create(name, child, parameters));
+    SparkLine.requireMatch();
+    return SparkShims.column(create(name, SparkShims.expression(x), parameters));
   }
 
   /** The Column for a parsed spec applied to x. */

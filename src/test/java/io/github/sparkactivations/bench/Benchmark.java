@@ -57,6 +57,11 @@ final class Benchmark {
       return result(name).bestMs() / baseline().bestMs();
     }
 
+    /** How many times as fast {@code ours} is as {@code other}, by best times. */
+    double speedup(String ours, String other) {
+      return result(other).bestMs() / result(ours).bestMs();
+    }
+
     /** The group as a Markdown table. */
     String table() {
       StringBuilder table = new StringBuilder();

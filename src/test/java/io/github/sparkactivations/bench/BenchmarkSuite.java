@@ -5,11 +5,13 @@ import io.github.sparkactivations.bench.Benchmark.Group;
 import io.github.sparkactivations.bench.DriverBenchmarks.MemoryCase;
 import io.github.sparkactivations.bench.SqlBenchmarks.Scaling;
 import io.github.sparkactivations.core.Docs;
+import io.github.sparkactivations.core.Version;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -101,14 +103,24 @@ public final class BenchmarkSuite implements Callable<Integer> {
           new CommandLine(this), "the driver part needs --jar (scripts/bench.sh passes it)");
     }
     String header;
+    String lineRow = null;
     // The tests' session: local, through the extension route, Kryo; one core per task slot here.
     SparkSession spark = SparkTestSession.get();
     try {
       header = header(scale, spark);
       SqlBenchmarks sql = new SqlBenchmarks(spark, scale, targets, log);
       if (parts.contains(Part.SQL)) {
-        sql.scalarGroups().forEach(g -> addSection(g.table()));
-        sql.arrayGroups().forEach(g -> addSection(g.table()));
+        List<Group> scalar = sql.scalarGroups();
+        List<Group> arrays = sql.arrayGroups();
+        scalar.forEach(g -> addSection(g.table()));
+        arrays.forEach(g -> addSection(g.table()));
+        lineRow =
+            LineRatios.row(
+                Version.sparkLine() + "_" + Version.scalaBinaryVersion(),
+                spark.version() + " (" + scala.util.Properties.versionNumberString() + ")",
+                LocalDate.now(ZoneOffset.UTC).toString(),
+                scalar,
+                arrays);
       }
       if (parts.contains(Part.TRANSFORMER)) {
         addSection(sql.transformerGroup().table());
@@ -140,8 +152,13 @@ public final class BenchmarkSuite implements Callable<Integer> {
     log.println(results);
     log.println("Results written to " + file);
     if (readme != null) {
+      // A full run replaces the Performance tables; a quick one, its line's row of ratios.
       String document = Files.readString(readme, StandardCharsets.UTF_8);
-      Files.writeString(readme, Docs.embed(document, "performance", results));
+      if (!quick) {
+        Files.writeString(readme, Docs.embed(document, "performance", results));
+      } else if (lineRow != null) {
+        Files.writeString(readme, LineRatios.merge(document, lineRow));
+      }
       log.println("and into " + readme);
     }
     return 0;

@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The benchmarks on tiny data: every contender agrees with its baseline (the suite refuses to time
  * cases that compute something else), every group has its baseline, and the statistics are right.
  */
+@Tag("benchmark")
 class BenchmarksTest {
 
   @Test
@@ -30,8 +32,10 @@ class BenchmarksTest {
             Scale.TINY,
             targets,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    List<Group> groups = new ArrayList<>(sql.scalarGroups());
-    groups.addAll(sql.arrayGroups());
+    List<Group> scalar = sql.scalarGroups();
+    List<Group> arrays = sql.arrayGroups();
+    List<Group> groups = new ArrayList<>(scalar);
+    groups.addAll(arrays);
     groups.add(sql.transformerGroup());
     assertEquals(10, groups.size());
     for (Group group : groups) {
@@ -39,6 +43,12 @@ class BenchmarksTest {
       assertEquals(1.0, group.ratio(group.baseline().name()));
       assertEquals(group.results().size() + 4, group.table().split("\n").length, group.title());
     }
+    // The per-line README row finds its groups and has a figure in every column.
+    String row = LineRatios.row("4.2_2.13", "4.2.0 (2.13.18)", "2026-01-01", scalar, arrays);
+    assertTrue(
+        row.matches(
+            "\\| 4\\.2_2\\.13 \\| 4\\.2\\.0 \\(2\\.13\\.18\\) (\\| [0-9.]+ ){5}\\| 2026-01-01 \\|"),
+        row);
     SqlBenchmarks.Scaling classes = sql.classScaling();
     assertEquals(4, classes.points().size());
     assertEquals(2, sql.rowScaling().points().size());
@@ -57,6 +67,20 @@ class BenchmarksTest {
     // of their own instead of being inlined (and recomputed) into the sum and the division.
     assertTrue(plan.contains("array_repeat(cast(array_max(arr#"), plan);
     assertTrue(plan.contains("zip_with(e#") && plan.contains("array_repeat(aggregate(e#"), plan);
+  }
+
+  /** A quick run's row replaces its own line's row of the README table and keeps the others. */
+  @Test
+  void lineRatiosKeepOneRowPerLine() {
+    String table =
+        "<!-- line-ratios:begin (generated) -->\n"
+            + "| line | Spark (Scala) |\n|---|---|\n"
+            + "| 3.5_2.12 | old |\n| 4.0_2.13 | old |\n"
+            + "<!-- line-ratios:end -->\n";
+    String merged =
+        LineRatios.merge(LineRatios.merge(table, "| 4.0_2.13 | new |"), "| 4.2_2.13 | new |");
+    List<String> rows = merged.lines().filter(l -> l.matches("\\| \\d.*")).toList();
+    assertEquals(List.of("| 4.2_2.13 | new |", "| 4.0_2.13 | new |", "| 3.5_2.12 | old |"), rows);
   }
 
   @Test

@@ -70,8 +70,8 @@ final class SqlBenchmarks {
   }
 
   private static final int SAMPLE_ROWS = 500;
-  private static final String UDF = "Java UDF";
-  private static final String HIGHER_ORDER = "SQL zip_with/aggregate";
+  static final String UDF = "Java UDF";
+  static final String HIGHER_ORDER = "SQL zip_with/aggregate";
 
   private final SparkSession spark;
   private final Scale scale;

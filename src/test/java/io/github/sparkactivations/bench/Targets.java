@@ -27,7 +27,7 @@ final class Targets {
    * strictly faster.
    */
   void speedupAtLeast(Group group, String ours, String other, double factor) {
-    double speedup = group.result(other).bestMs() / group.result(ours).bestMs();
+    double speedup = group.speedup(ours, other);
     String goal =
         factor == 1
             ? "faster than " + other

@@ -40,7 +40,9 @@ class CommandLineTest {
     Result runHelp = run("run", "--help");
     assertTrue(runHelp.out().contains("--apply=[OUT=]SPEC(COLUMN)"), runHelp.out());
     Result version = run("--version");
-    assertEquals("spark-activations " + Version.get() + " (Spark 4.2.0)", version.out().strip());
+    assertEquals(
+        "spark-activations " + Version.get() + " (Spark " + Version.sparkVersion() + ")",
+        version.out().strip());
     Result functions = run("functions");
     assertEquals(0, functions.code());
     Activations.all().forEach(a -> assertTrue(functions.out().contains(a.signature()), a.name()));
@@ -107,8 +109,8 @@ class CommandLineTest {
         Docs.embed(readme, "cli-reference", CliReference.markdown()),
         readme,
         "README.md's command-line reference is out of date; regenerate it with: scripts/spark-submit"
-            + " --class io.github.sparkactivations.job.CliReference target/spark-activations-"
-            + Version.get()
-            + ".jar --update README.md");
+            + " --class io.github.sparkactivations.job.CliReference target/"
+            + Version.jarName()
+            + " --update README.md");
   }
 }

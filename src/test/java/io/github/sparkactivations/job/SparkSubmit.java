@@ -20,7 +20,10 @@ final class SparkSubmit {
     }
   }
 
-  static List<String> command(String master, String... args) {
+  /** This line's jar. */
+  static final String JAR = "target/" + Version.jarName();
+
+  private static List<String> command(String master, String jar, String... args) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -29,25 +32,30 @@ final class SparkSubmit {
                 master,
                 "--class",
                 ActivationJob.class.getName(),
-                "target/spark-activations-" + Version.get() + ".jar"));
+                jar));
     command.addAll(List.of(args));
     return command;
   }
 
   /** Starts a run, its output and errors going to {@code log}. */
   static Process start(String master, Path log, String... args) throws IOException {
-    return new ProcessBuilder(command(master, args))
+    return new ProcessBuilder(command(master, JAR, args))
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
   }
 
   static Run run(String master, String... args) throws Exception {
+    return runJar(master, JAR, args);
+  }
+
+  /** A run of {@code jar}, which may be another line's. */
+  static Run runJar(String master, String jar, String... args) throws Exception {
     Path out = Files.createTempFile("spark-submit", ".out");
     Path err = Files.createTempFile("spark-submit", ".err");
     try {
       Process process =
-          new ProcessBuilder(command(master, args))
+          new ProcessBuilder(command(master, jar, args))
               .redirectOutput(out.toFile())
               .redirectError(err.toFile())
               .start();

@@ -28,8 +28,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
-import org.apache.spark.sql.catalyst.analysis.FunctionRegistry$;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -63,10 +63,12 @@ class RegistrationTest {
   @Test
   void registerInstallsTheFunctionsInAnExistingSessionIdempotently() {
     SparkSession session = spark.newSession();
-    FunctionRegistry registry =
-        ((org.apache.spark.sql.classic.SparkSession) session).sessionState().functionRegistry();
-    for (Activation a : Activations.all()) {
-      registry.dropFunction(FunctionRegistry$.MODULE$.builtinFunctionIdentifier(a.name()));
+    FunctionRegistry registry = SparkShims.functionRegistry(session);
+    Set<String> ours = Activations.all().stream().map(Activation::name).collect(Collectors.toSet());
+    for (FunctionIdentifier id : ScalaCollections.list(registry.listFunction())) {
+      if (ours.contains(id.funcName())) {
+        registry.dropFunction(id);
+      }
     }
     AnalysisException missing =
         assertThrows(AnalysisException.class, () -> session.sql("SELECT sigmoid(0.0D)").collect());
