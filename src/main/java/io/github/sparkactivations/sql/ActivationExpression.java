@@ -53,6 +53,7 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
   private final String function;
   private final ArrayList<Object> parameters;
   private transient Spec spec;
+  private transient scala.collection.immutable.List<Expression> children;
 
   /**
    * @param function the name the function was called by (a catalogue name or alias)
@@ -76,9 +77,17 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
     return spec().activation();
   }
 
-  @Override
   public Expression child() {
     return child;
+  }
+
+  /** A {@code List}, which is a {@code Seq} on Scala 2.12 and 2.13 alike. */
+  @Override
+  public scala.collection.immutable.List<Expression> children() {
+    if (children == null) {
+      children = scala.collection.immutable.Nil$.MODULE$.$colon$colon(child);
+    }
+    return children;
   }
 
   @Override

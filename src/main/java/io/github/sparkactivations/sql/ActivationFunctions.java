@@ -8,13 +8,18 @@ import io.github.sparkactivations.core.Parameter;
 import io.github.sparkactivations.core.Spec;
 import io.github.sparkactivations.core.Version;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.spark.QueryContext;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -40,32 +45,56 @@ public final class ActivationFunctions {
 
   /**
    * Registers every activation in the session's function registry, as the extension does for new
-   * sessions. Idempotent: a second call registers the same functions again.
+   * sessions. Idempotent: a session that has them all (through the extension or an earlier call) is
+   * left as it is.
    *
    * @throws IllegalStateException if this jar is built for another Spark line, naming the right one
    */
   public static void register(SparkSession spark) {
     SparkLine.requireMatch();
-    SparkSessionExtensions extensions = new SparkSessionExtensions();
-    inject(extensions);
-    // Spark's own route for injected functions: the same identifiers as the extension on every
-    // line (Spark 4.2 qualifies them as built-ins, earlier lines keep them unqualified).
-    extensions.registerFunctions(SparkShims.functionRegistry(spark));
+    FunctionRegistry registry = SparkShims.functionRegistry(spark);
+    if (!installed(registry)) {
+      SparkSessionExtensions extensions = new SparkSessionExtensions();
+      inject(extensions);
+      // Spark's own route for injected functions: the same identifiers as the extension on every
+      // line (Spark 4.2 qualifies them as built-ins, earlier lines keep them unqualified).
+      extensions.registerFunctions(registry);
+    }
+  }
+
+  /** Whether every name and alias is registered with this project's expression. */
+  private static boolean installed(FunctionRegistry registry) {
+    Set<String> missing = new HashSet<>(names().keySet());
+    for (FunctionIdentifier id : ScalaCollections.list(registry.listFunction())) {
+      Option<ExpressionInfo> info = registry.lookupFunction(id);
+      if (info.isDefined()
+          && ActivationExpression.class.getName().equals(info.get().getClassName())) {
+        missing.remove(id.funcName());
+      }
+    }
+    return missing.isEmpty();
   }
 
   /** Adds (name, docs, builder) for every name and alias to the extensions. */
   static void inject(SparkSessionExtensions extensions) {
+    names()
+        .forEach(
+            (name, activation) ->
+                extensions.injectFunction(
+                    new Tuple3<>(
+                        new FunctionIdentifier(name, Option.empty(), Option.empty()),
+                        info(activation, name),
+                        ScalaCollections.functionBuilder(arguments -> build(name, arguments)))));
+  }
+
+  /** Every SQL name, aliases included, with its activation. */
+  private static Map<String, Activation> names() {
+    Map<String, Activation> names = new LinkedHashMap<>();
     for (Activation a : Activations.all()) {
-      List<String> names = new ArrayList<>(List.of(a.name()));
-      names.addAll(a.aliases());
-      for (String name : names) {
-        extensions.injectFunction(
-            new Tuple3<>(
-                new FunctionIdentifier(name, Option.empty(), Option.empty()),
-                info(a, name),
-                ScalaCollections.functionBuilder(arguments -> build(name, arguments))));
-      }
+      names.put(a.name(), a);
+      a.aliases().forEach(alias -> names.put(alias, a));
     }
+    return names;
   }
 
   /**
