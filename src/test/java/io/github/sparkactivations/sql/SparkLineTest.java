@@ -61,17 +61,23 @@ class SparkLineTest {
   /** The lines the check knows are the pom's profiles, with the Scala versions each allows. */
   @Test
   void theKnownLinesAreThePomsProfiles() throws Exception {
-    Map<String, List<String>> profiles = new TreeMap<>();
-    NodeList nodes =
+    Element pom =
         DocumentBuilderFactory.newInstance()
             .newDocumentBuilder()
             .parse(Path.of("pom.xml").toFile())
-            .getElementsByTagName("profile");
+            .getDocumentElement();
+    // The default line's profile is empty: its values are the pom's own properties.
+    String defaultAllowed = text(pom, "spark.line.scala");
+    Map<String, List<String>> profiles = new TreeMap<>();
+    NodeList nodes = pom.getElementsByTagName("profile");
     for (int i = 0; i < nodes.getLength(); i++) {
       Element profile = (Element) nodes.item(i);
-      String id = profile.getElementsByTagName("id").item(0).getTextContent();
+      String id = text(profile, "id");
       if (id.startsWith("spark-")) {
-        String allowed = profile.getElementsByTagName("spark.line.scala").item(0).getTextContent();
+        String allowed =
+            profile.getElementsByTagName("spark.line.scala").getLength() == 0
+                ? defaultAllowed
+                : text(profile, "spark.line.scala");
         List<String> scalas = new ArrayList<>();
         for (String scala : List.of("2.12", "2.13")) {
           if (scala.matches(allowed)) {
@@ -82,5 +88,9 @@ class SparkLineTest {
       }
     }
     assertEquals(profiles, SparkLine.BUILT);
+  }
+
+  private static String text(Element element, String tag) {
+    return element.getElementsByTagName(tag).item(0).getTextContent();
   }
 }
