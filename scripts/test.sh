@@ -2,9 +2,9 @@
 # The project's test command (CI runs it). Every Spark line, each built into its own folder:
 #   - the default line, Spark 4.2: the full suite (`mvn verify`: unit, Spark, end-to-end, cluster and
 #     benchmark tests);
-#   - every other line: its jar plus the unit and Spark-session tests and the batch driver end to end
-#     through SparkSubmit (the cluster and benchmark tests stay on 4.2), and the real 4.2 jar meeting
-#     the line's Spark (WrongLineIT).
+#   - every other line: its jar plus the unit and Spark-session tests, the batch driver end to end
+#     through SparkSubmit, Spark Connect (4.x lines) and the real 4.2 jar meeting the line's Spark
+#     (WrongLineIT); the cluster and benchmark tests stay on 4.2.
 # Ends with one line per line: its result and time. Exit code 1 if any line failed.
 #   scripts/test.sh                        every line
 #   scripts/test.sh --lines 3.5,4.0        only these (4.2, 4.1, 4.0, 3.5 = 3.5_2.12, 3.5_2.13)

@@ -1,15 +1,16 @@
 package io.github.sparkactivations;
 
 import io.github.sparkactivations.core.Spec;
-import io.github.sparkactivations.sql.ActivationFunctions;
+import io.github.sparkactivations.sql.ActivationColumns;
 import java.util.List;
 import org.apache.spark.sql.Column;
 
 /**
  * The activations as DataFrame functions, mirroring {@code org.apache.spark.sql.functions}: one
  * static method per catalogue entry (the SQL name), overloads for its parameters, and {@link
- * #activation(String, Column)} for a spec string. Each builds the same native expression as the SQL
- * function and needs no registration.
+ * #activation(String, Column)} for a spec string. In a classic session each builds the same native
+ * expression as the SQL function and needs no registration; on a Spark Connect client each is a
+ * call of the SQL function by name, which a server with the extension resolves.
  *
  * <pre>{@code
  * import static io.github.sparkactivations.functions.*;
@@ -25,7 +26,8 @@ public final class functions {
 
   /** Any activation by spec, e.g. {@code activation("softmax(temperature=2)", col("logits"))}. */
   public static Column activation(String spec, Column x) {
-    return ActivationFunctions.column(Spec.parse(spec), x);
+    Spec parsed = Spec.parse(spec);
+    return ActivationColumns.column(parsed.activation().name(), x, parsed.positionalArguments());
   }
 
   public static Column identity(Column x) {
@@ -206,6 +208,6 @@ public final class functions {
   }
 
   private static Column call(String name, Column x, Object... parameters) {
-    return ActivationFunctions.column(name, x, List.of(parameters));
+    return ActivationColumns.column(name, x, List.of(parameters));
   }
 }

@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.ServiceLoader;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -288,5 +290,21 @@ class ActivationTransformerTest {
         model.transform(test).select("calibrated").collectAsList(),
         loadedModel.transform(test).select("calibrated").collectAsList());
     assertInstanceOf(ActivationTransformer.class, loadedModel.stages()[1]);
+  }
+
+  /**
+   * Spark Connect ML finds stages by class name through this service list and builds them with the
+   * {@code (String uid)} constructor; the list itself needs the no-argument one.
+   */
+  @Test
+  void isAServiceWithTheConstructorsConnectMlUses() throws Exception {
+    assertTrue(
+        ServiceLoader.load(Transformer.class).stream()
+            .anyMatch(p -> p.type() == ActivationTransformer.class));
+    assertEquals(
+        "activation_1",
+        ActivationTransformer.class.getConstructor(String.class).newInstance("activation_1").uid());
+    assertTrue(
+        ActivationTransformer.class.getConstructor().newInstance().uid().startsWith("activation_"));
   }
 }

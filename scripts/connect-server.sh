@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# A real Spark Connect server with this project's functions, bound to 127.0.0.1, from the Spark
+# runtime scripts/spark-submit uses plus Spark's Connect server module. Log, PID and port under
+# target/connect/. Spark 4 lines only.
+#
+#   scripts/connect-server.sh [--line L] start [--port P] [--token T]   (default port 15002)
+#   scripts/connect-server.sh status
+#   scripts/connect-server.sh stop
+#
+# Exit codes: 0 started, 2 bad usage (busy port, already running), 3 the server module cannot be
+# fetched, 1 the server failed. Clients connect to sc://127.0.0.1:P, or with a token to
+# sc://localhost:P/;token=T (the JVM client sends a token over plaintext only to "localhost").
+# Stopped by PID, never by name.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/line.sh" # root, line, line_id, line_profiles, jar; takes --line
+source "$here/fetch-jars.sh"
+command="${1:-}"
+shift || true
+port=15002 token=""
+while [[ $# -gt 0 ]]; do
+  case "$command:$1" in
+    start:--port) port="$2"; shift 2 ;;
+    start:--token) token="$2"; shift 2 ;;
+    *) echo "connect-server.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+state="$root/target/connect"
+alive() { [[ -f "$state/server.pid" ]] && kill -0 "$(cat "$state/server.pid")" 2>/dev/null; }
+listening() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+
+case "$command" in
+  start)
+    if [[ "$line" == 3.* ]]; then
+      echo "connect-server.sh: Spark Connect needs a Spark 4 line; use --line 4.2, 4.1 or 4.0" >&2
+      exit 2
+    fi
+    if alive; then
+      echo "connect-server.sh: already running (PID $(cat "$state/server.pid"), port $(cat "$state/port")); stop it first" >&2
+      exit 2
+    fi
+    if listening "$port"; then
+      echo "connect-server.sh: port $port on 127.0.0.1 is in use; choose another with --port" >&2
+      exit 2
+    fi
+    cd "$root"
+    source scripts/app-jar.sh
+    jars="$root/$jar"
+    if [[ -z "${SPARK_HOME:-}" ]]; then
+      # Spark's runtime from Maven Central lacks the Connect server module: fetch it (once).
+      source scripts/spark-runtime.sh
+      if [[ ! -f "$runtime/connect/complete" ]]; then
+        echo "Adding the Spark Connect server to $runtime (once) ..." >&2
+        rm -rf "$runtime/connect"
+        module="org.apache.spark:spark-connect_$scala:$(line_property spark.connect.version)"
+        if ! fetch_jars "$runtime/connect" "$module" -DincludeArtifactIds="spark-connect_$scala,spark-pipelines_$scala"; then
+          echo "connect-server.sh: cannot fetch $module from Maven Central; with a Spark $line installation, set SPARK_HOME" >&2
+          exit 3
+        fi
+        touch "$runtime/connect/complete"
+      fi
+      for module in "$runtime"/connect/jars/*.jar; do jars="$module,$jars"; done
+    fi
+    rm -rf "$state"
+    mkdir -p "$state"
+    echo "$port" > "$state/port"
+    # The server reads the token from its environment too: kept out of the command line (ps).
+    auth=(-u SPARK_CONNECT_AUTHENTICATE_TOKEN)
+    [[ -n "$token" ]] && auth=("SPARK_CONNECT_AUTHENTICATE_TOKEN=$token")
+    env "${auth[@]}" nohup scripts/spark-submit --line "$line_id" --master 'local[*]' \
+      --class org.apache.spark.sql.connect.service.SparkConnectServer --name spark-activations-connect \
+      --jars "$jars" \
+      --conf spark.sql.extensions=io.github.sparkactivations.sql.ActivationExtensions \
+      --conf spark.connect.grpc.binding.address=127.0.0.1 \
+      --conf "spark.connect.grpc.binding.port=$port" \
+      --conf spark.ui.showConsoleProgress=false \
+      spark-internal > "$state/log" 2>&1 < /dev/null &
+    echo $! > "$state/server.pid"
+    for _ in $(seq 1 600); do
+      listening "$port" && break
+      if ! alive; then
+        echo "connect-server.sh: the server stopped while starting; see $state/log:" >&2
+        grep -m1 -E "Exception|Error" "$state/log" >&2 || tail -5 "$state/log" >&2
+        exit 1
+      fi
+      sleep 0.1
+    done
+    if ! listening "$port"; then
+      echo "connect-server.sh: the server did not open port $port in 60 s; see $state/log" >&2
+      "$0" stop > /dev/null
+      exit 1
+    fi
+    echo "Spark $line_id Connect server: sc://127.0.0.1:$port$([[ -n "$token" ]] && echo " (token required)") PID $(cat "$state/server.pid")"
+    ;;
+  status)
+    if alive; then
+      echo "running (PID $(cat "$state/server.pid"), sc://127.0.0.1:$(cat "$state/port"))"
+    else
+      echo "not running"
+    fi
+    ;;
+  stop)
+    if alive; then
+      pid="$(cat "$state/server.pid")"
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$state/server.pid"
+    echo "stopped"
+    ;;
+  *)
+    echo "usage: scripts/connect-server.sh [--line L] start [--port P] [--token T] | status | stop" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,34 @@
+# Sourced by connect-server.sh and connect-client.sh: fetch_jars DIR GROUP:ARTIFACT:VERSION [ARGS]
+# copies that module and its runtime dependencies from Maven Central into DIR/jars (a pom.xml of
+# one dependency is written in DIR, since Maven copies dependencies only for a project); ARGS go
+# to dependency:copy-dependencies, e.g. -DincludeArtifactIds=... to keep some of them only.
+fetch_jars() {
+  local dir group artifact version
+  dir="$(mkdir -p "$1" && cd "$1" && pwd)" # Maven reads relative paths from the pom's folder
+  IFS=: read -r group artifact version <<< "$2"
+  shift 2
+  cat > "$dir/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>io.github.sparkactivations</groupId>
+  <artifactId>fetch-$artifact</artifactId>
+  <version>1</version>
+  <dependencies>
+    <dependency><groupId>$group</groupId><artifactId>$artifact</artifactId><version>$version</version></dependency>
+  </dependencies>
+</project>
+POM
+  mvn -B -q -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$dir/jars" "$@" >&2
+}
+
+# The value of a property of the line's build, e.g. line_property spark.connect.version.
+line_property() {
+  local value
+  value="$(mktemp)"
+  # Through a file: Maven's console output carries terminal control codes.
+  mvn -B -q -f "$root/pom.xml" "$line_profiles" help:evaluate -Dexpression="$1" -DforceStdout \
+    -Doutput="$value" >&2
+  cat "$value"
+  rm -f "$value"
+}

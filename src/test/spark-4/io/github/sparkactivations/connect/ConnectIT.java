@@ -1,0 +1,243 @@
+package io.github.sparkactivations.connect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.sparkactivations.SparkTestSession;
+import io.github.sparkactivations.core.Activation;
+import io.github.sparkactivations.core.Activations;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Spark Connect with real processes: a server started by scripts/connect-server.sh (this line's
+ * Spark, this jar, the extension) and clients in JVMs of their own holding only Spark's Connect
+ * client and this jar (scripts/connect-client.sh, running {@link ConnectProbe}). Every result must
+ * equal, as text, what a classic session computes from the same data.
+ */
+class ConnectIT {
+
+  @TempDir static Path dir;
+  private static String table;
+  private static int port;
+
+  @BeforeAll
+  static void serverAndData() throws Exception {
+    table = dir.resolve("logits").toString();
+    SparkTestSession.get()
+        .range(0, 40, 1, 2)
+        .selectExpr(
+            "id",
+            "CASE WHEN id = 3 THEN NULL WHEN id = 4 THEN double('NaN') WHEN id = 5 THEN"
+                + " double('-inf') ELSE (id - 20) * 1.7 END AS x",
+            "CAST((id - 20) * 0.9 AS FLOAT) AS f",
+            "CASE WHEN id = 6 THEN array() WHEN id = 7 THEN array(1.0D, NULL) ELSE"
+                + " transform(sequence(0, 5), i -> sin(id * 3 + i) * 12) END AS arr",
+            "transform(sequence(0, 9), i -> CAST(cos(id + i * 5) * 30 AS FLOAT)) AS farr")
+        .withColumn(
+            "v",
+            org.apache.spark.ml.functions.array_to_vector(
+                org.apache.spark.sql.functions.expr(
+                    "transform(sequence(0, 4), i -> (id % (i + 2)) - 1.0D)")))
+        .write()
+        .parquet(table);
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Process start = serverProcess("start", "--port", Integer.toString(port));
+    // Exit code 3: the line's server module is not in the package registry this build can reach.
+    if (start.exitValue() == 3) {
+      System.out.println("ConnectIT skipped: " + output("start").strip());
+    }
+    assumeTrue(start.exitValue() != 3, () -> output("start"));
+    assertEquals(0, start.exitValue(), output("start"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server("stop");
+  }
+
+  private static void server(String... args) throws Exception {
+    assertEquals(0, serverProcess(args).exitValue(), output(args[0]));
+  }
+
+  private static Process serverProcess(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("scripts/connect-server.sh"));
+    command.addAll(List.of(args));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("server-" + args[0] + ".log").toFile())
+            .start();
+    assertTrue(process.waitFor(3, TimeUnit.MINUTES), "connect-server.sh did not finish");
+    return process;
+  }
+
+  private static String output(String command) {
+    try {
+      return Files.readString(dir.resolve("server-" + command + ".log"));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /** Every function on every input type it takes, all in one JSON document per row and column. */
+  private static List<String> contractQueries() {
+    List<String> queries = new ArrayList<>();
+    for (String column : List.of("x", "f", "arr", "farr", "v")) {
+      boolean scalar = column.equals("x") || column.equals("f");
+      String calls =
+          Activations.all().stream()
+              .filter(a -> !scalar || a.kind() == Activation.Kind.ELEMENTWISE)
+              .map(a -> "'" + a.name() + "', " + call(a, column))
+              .collect(Collectors.joining(", "));
+      queries.add(
+          "SELECT id, to_json(named_struct("
+              + calls
+              + ")) FROM parquet.`"
+              + table
+              + "` ORDER BY id");
+    }
+    return queries;
+  }
+
+  private static String call(Activation a, String column) {
+    String parameters =
+        a.example().parameters().stream()
+            .map(p -> p instanceof String s ? ", '" + s + "'" : ", " + p)
+            .collect(Collectors.joining());
+    return a.name() + "(" + column + parameters + ")";
+  }
+
+  /** What a classic session gives for the probe's queries, in the probe's output format. */
+  private static List<String> classic(List<String> queries) {
+    SparkSession spark = SparkTestSession.get();
+    List<String> lines = new ArrayList<>();
+    for (String query : queries) {
+      lines.add("> " + query);
+      try {
+        List<Row> rows =
+            query.startsWith("COLUMN API ")
+                ? ConnectProbe.columnApi(spark.read().parquet(table)).collectAsList()
+                : spark.sql(query).collectAsList();
+        rows.forEach(r -> r.toString().lines().forEach(lines::add)); // as the probe's file reads
+      } catch (Exception e) {
+        lines.add("error: " + e.getMessage().lines().findFirst().orElse(""));
+      }
+    }
+    return lines;
+  }
+
+  private static Process client(Path queries, Path out) throws IOException {
+    return client(queries, out, "sc://127.0.0.1:" + port);
+  }
+
+  private static Process client(Path queries, Path out, String url) throws IOException {
+    Path classes = Path.of("target", "spark" + System.getenv("SPARK_LINE"), "test-classes");
+    return new ProcessBuilder(
+            "scripts/connect-client.sh",
+            "-cp",
+            classes.toString(),
+            ConnectProbe.class.getName(),
+            url,
+            queries.toString(),
+            out.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve(out.getFileName() + ".log").toFile())
+        .start();
+  }
+
+  private static List<String> finish(Process client, Path out) throws Exception {
+    assertTrue(client.waitFor(3, TimeUnit.MINUTES), "the client did not finish");
+    String log = Files.readString(dir.resolve(out.getFileName() + ".log"));
+    assertEquals(0, client.exitValue(), log);
+    return Files.readAllLines(out);
+  }
+
+  @Test
+  void twoClientsGetWhatAClassicSessionComputesToTheBit() throws Exception {
+    List<String> queries = new ArrayList<>(contractQueries());
+    queries.add("COLUMN API " + table);
+    // Docs and analysis-time errors reach the client as the server gives them.
+    queries.add("DESCRIBE FUNCTION EXTENDED softmax");
+    queries.add("SELECT softmax(x) FROM parquet.`" + table + "`");
+    queries.add("SELECT softmax(arr, -1.0) FROM parquet.`" + table + "`");
+    queries.add("SELECT gelu(x, 'fast') FROM parquet.`" + table + "`");
+    Path file = Files.write(dir.resolve("contract.sql"), queries);
+    Process first = client(file, dir.resolve("first.out"));
+    Process second = client(file, dir.resolve("second.out"));
+    List<String> expected = classic(queries);
+    assertSameLines(expected, finish(first, dir.resolve("first.out")));
+    assertSameLines(expected, finish(second, dir.resolve("second.out")));
+  }
+
+  /** Equal line lists, or the first line that differs. */
+  private static void assertSameLines(List<String> expected, List<String> actual) {
+    for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+      assertEquals(expected.get(i), actual.get(i), "line " + (i + 1));
+    }
+    assertEquals(expected.size(), actual.size(), "lines");
+  }
+
+  @Test
+  void aClientGoesOnInANewSessionAfterTheServerRestarts() throws Exception {
+    String query = contractQueries().get(2);
+    Path signal = dir.resolve("restarted");
+    Path file = Files.write(dir.resolve("restart.sql"), List.of(query, "PAUSE " + signal, query));
+    Path out = dir.resolve("restart.out");
+    Process client = client(file, out);
+    List<String> before = classic(List.of(query));
+    for (int i = 0; i < 1200 && lines(out) < before.size(); i++) {
+      Thread.sleep(100);
+    }
+    assertEquals(before, Files.readAllLines(out), "before the restart");
+    server("stop");
+    server("start", "--port", Integer.toString(port));
+    Files.createFile(signal);
+    List<String> lines = finish(client, out);
+    List<String> after = lines.subList(before.size() + 1, lines.size());
+    System.out.println("after the restart, " + lines.get(before.size()));
+    assertEquals(before, after, "in a new session after the restart");
+  }
+
+  private static long lines(Path file) throws IOException {
+    return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+  }
+
+  /** The JVM client sends a token over plaintext to "localhost" only (TLS elsewhere). */
+  @Test
+  void aServerWithATokenServesOnlyClientsThatHaveIt() throws Exception {
+    server("stop");
+    server("start", "--port", Integer.toString(port), "--token", "s3cret");
+    try {
+      String query = "SELECT sigmoid(0.0D)";
+      Path file = Files.write(dir.resolve("token.sql"), List.of(query));
+      String url = "sc://localhost:" + port;
+      Process right = client(file, dir.resolve("right.out"), url + "/;token=s3cret");
+      Process none = client(file, dir.resolve("none.out"), url);
+      Process wrong = client(file, dir.resolve("wrong.out"), url + "/;token=guess");
+      assertEquals(List.of("> " + query, "[0.5]"), finish(right, dir.resolve("right.out")));
+      String refused = String.join("\n", finish(none, dir.resolve("none.out")));
+      assertTrue(refused.contains("No authentication token provided"), refused);
+      String wrongToken = String.join("\n", finish(wrong, dir.resolve("wrong.out")));
+      assertTrue(wrongToken.contains("Invalid authentication token"), wrongToken);
+    } finally {
+      server("stop");
+      server("start", "--port", Integer.toString(port));
+    }
+  }
+}
