@@ -19,14 +19,19 @@ if [[ $# -lt 1 || "$line" == 3.* ]]; then
   exit 2
 fi
 cd "$root"
-source scripts/app-jar.sh
 client="target/connect-client/$line_id"
+mkdir -p target/connect-client
+# Clients started together build and fetch once: the first holds the lock, the others wait.
+exec 9> target/connect-client/.lock
+flock 9
+source scripts/app-jar.sh
 if [[ ! -f "$client/complete" ]]; then
   echo "Fetching the Spark Connect client into $client (once) ..." >&2
   rm -rf "$client"
   fetch_jars "$client" "org.apache.spark:spark-connect-client-jvm_$scala:$(line_property spark.connect.client.version)"
   touch "$client/complete"
 fi
+flock -u 9
 exec java -Xmx1g --add-opens=java.base/java.nio=ALL-UNNAMED \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   -cp "$client/jars/*:$jar${extra:+:$extra}" "$@"
