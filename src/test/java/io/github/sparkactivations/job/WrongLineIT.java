@@ -122,7 +122,10 @@ class WrongLineIT {
     Path out = dir.resolve("probe.out");
     Process probe =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    assertTrue(probe.waitFor(3, TimeUnit.MINUTES), "the probe did not finish");
+    if (!probe.waitFor(3, TimeUnit.MINUTES)) {
+      probe.destroyForcibly();
+      throw new AssertionError("the probe did not finish in 3 minutes");
+    }
     List<String> reports =
         Files.readAllLines(out).stream()
             .filter(l -> l.matches("^(register|column|transformer|extension): .*"))

@@ -162,7 +162,10 @@ class ConnectIT {
   }
 
   private static List<String> finish(Process client, Path out) throws Exception {
-    assertTrue(client.waitFor(3, TimeUnit.MINUTES), "the client did not finish");
+    if (!client.waitFor(3, TimeUnit.MINUTES)) {
+      client.destroyForcibly();
+      throw new AssertionError("the client did not finish in 3 minutes");
+    }
     String log = Files.readString(dir.resolve(out.getFileName() + ".log"));
     assertEquals(0, client.exitValue(), log);
     return Files.readAllLines(out);
@@ -200,15 +203,21 @@ class ConnectIT {
     Path file = Files.write(dir.resolve("restart.sql"), List.of(query, "PAUSE " + signal, query));
     Path out = dir.resolve("restart.out");
     Process client = client(file, out);
-    List<String> before = classic(List.of(query));
-    for (int i = 0; i < 1200 && lines(out) < before.size(); i++) {
-      Thread.sleep(100);
+    List<String> lines;
+    List<String> before;
+    try {
+      before = classic(List.of(query));
+      for (int i = 0; i < 1200 && lines(out) < before.size(); i++) {
+        Thread.sleep(100);
+      }
+      assertEquals(before, Files.readAllLines(out), "before the restart");
+      server("stop");
+      server("start", "--port", Integer.toString(port));
+      Files.createFile(signal);
+      lines = finish(client, out);
+    } finally {
+      client.destroyForcibly(); // a client still waiting for the signal after a failure
     }
-    assertEquals(before, Files.readAllLines(out), "before the restart");
-    server("stop");
-    server("start", "--port", Integer.toString(port));
-    Files.createFile(signal);
-    List<String> lines = finish(client, out);
     List<String> after = lines.subList(before.size() + 1, lines.size());
     System.out.println("after the restart, " + lines.get(before.size()));
     assertEquals(before, after, "in a new session after the restart");
