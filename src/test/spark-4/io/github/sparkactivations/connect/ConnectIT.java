@@ -1,13 +1,20 @@
 package io.github.sparkactivations.connect;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.sparkactivations.SparkTestSession;
 import io.github.sparkactivations.core.Activation;
+import io.github.sparkactivations.core.ActivationException;
 import io.github.sparkactivations.core.Activations;
+import io.github.sparkactivations.ml.ActivationTransformer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -148,14 +156,21 @@ class ConnectIT {
 
   private static Process client(Path queries, Path out, String url) throws IOException {
     Path classes = Path.of("target", "spark" + System.getenv("SPARK_LINE"), "test-classes");
-    return new ProcessBuilder(
-            "scripts/connect-client.sh",
-            "-cp",
-            classes.toString(),
-            ConnectProbe.class.getName(),
-            url,
-            queries.toString(),
-            out.toString())
+    return client(
+        out,
+        "-cp",
+        classes.toString(),
+        ConnectProbe.class.getName(),
+        url,
+        queries.toString(),
+        out.toString());
+  }
+
+  /** scripts/connect-client.sh with these arguments, its console in a log next to {@code out}. */
+  private static Process client(Path out, String... arguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of("scripts/connect-client.sh"));
+    command.addAll(List.of(arguments));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve(out.getFileName() + ".log").toFile())
         .start();
@@ -186,6 +201,65 @@ class ConnectIT {
     List<String> expected = classic(queries);
     assertSameLines(expected, finish(first, dir.resolve("first.out")));
     assertSameLines(expected, finish(second, dir.resolve("second.out")));
+  }
+
+  /**
+   * Connect ML, as PySpark drives it: the server creates the transformer from its class name and
+   * String params, applies it, saves it and loads it back ({@link ConnectMlClient}, compiled
+   * against the Connect client's classpath alone). The saved folder must load in a classic session.
+   */
+  @Test
+  void connectMlCreatesAppliesSavesAndLoadsTheTransformer() throws Exception {
+    Path saved = dir.resolve("saved-transformer");
+    Path out = dir.resolve("ml.out");
+    Process client =
+        client(
+            out,
+            "src/test/connect-client/ConnectMlClient.java",
+            "sc://127.0.0.1:" + port,
+            table,
+            saved.toString(),
+            out.toString());
+    List<String> lines = finish(client, out);
+
+    ActivationTransformer transformer =
+        new ActivationTransformer("activation_connect")
+            .setInputCol("v")
+            .setOutputCol("probs")
+            .setActivation("softmax(temperature=2.0)");
+    List<String> rows =
+        transformer
+            .transform(SparkTestSession.get().read().parquet(table))
+            .orderBy("id")
+            .select(to_json(struct(col("id"), col("probs"))))
+            .collectAsList()
+            .stream()
+            .map(r -> r.getString(0))
+            .toList();
+    String invalid =
+        assertThrows(
+                ActivationException.class,
+                () -> transformer.copy(ParamMap.empty()).setActivation("softmax(temperature=0)"))
+            .getMessage();
+    List<String> expected = new ArrayList<>(List.of("> transform"));
+    expected.addAll(rows);
+    expected.addAll(
+        List.of(
+            "> write " + saved,
+            "> read " + saved,
+            "uid: activation_connect",
+            "params: [activation, inputCol, outputCol]"));
+    expected.addAll(rows);
+    expected.add("> transform with an invalid activation");
+    assertSameLines(expected, lines.subList(0, expected.size()));
+    String error = String.join("\n", lines.subList(expected.size(), lines.size()));
+    assertTrue(error.startsWith("error: ") && error.contains(invalid), error);
+
+    ActivationTransformer loaded = ActivationTransformer.load(saved.toString());
+    assertEquals("activation_connect", loaded.uid());
+    assertEquals("softmax(temperature=2.0)", loaded.getActivation());
+    assertEquals("v", loaded.getInputCol());
+    assertEquals("probs", loaded.getOutputCol());
   }
 
   /** Equal line lists, or the first line that differs. */
@@ -225,6 +299,34 @@ class ConnectIT {
 
   private static long lines(Path file) throws IOException {
     return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+  }
+
+  @Test
+  void startIsRefusedInOneLineWhileRunningOrOnABusyPort() throws Exception {
+    Process second = serverProcess("start", "--port", Integer.toString(port + 1));
+    assertEquals(2, second.exitValue(), output("start"));
+    assertTrue(
+        output("start")
+            .matches(
+                "connect-server.sh: already running \\(PID \\d+, port "
+                    + port
+                    + "\\); stop it first\n"),
+        output("start"));
+    server("status");
+    assertTrue(output("status").startsWith("running (PID "), output("status"));
+
+    server("stop");
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Process start = serverProcess("start", "--port", Integer.toString(busy.getLocalPort()));
+      assertEquals(2, start.exitValue(), output("start"));
+      assertEquals(
+          "connect-server.sh: port "
+              + busy.getLocalPort()
+              + " on 127.0.0.1 is in use; choose another with --port\n",
+          output("start"));
+    } finally {
+      server("start", "--port", Integer.toString(port));
+    }
   }
 
   /** The JVM client sends a token over plaintext to "localhost" only (TLS elsewhere). */
