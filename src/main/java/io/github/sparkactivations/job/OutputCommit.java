@@ -1,9 +1,13 @@
 package io.github.sparkactivations.job;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
@@ -15,15 +19,34 @@ import org.apache.hadoop.fs.Path;
  * Spark job succeeded. Overwrite swaps old for new, so a failure at any point leaves the old output
  * complete. Staging and swap folders are hidden (leading dot, ignored by Spark readers) and named
  * after the target, so the next run recognises what an interrupted one left.
+ *
+ * <p>An append moves files one by one, so it is made all-or-nothing by a manifest: the list of
+ * files to move, written into the target atomically (create, then rename) before the first move.
+ * Before the manifest exists nothing of the run is in the target and the next run removes its
+ * staging; once it exists the append is committed and the next run finishes the moves. A run id is
+ * recorded as one more file of the run, moved last, in {@value #RUNS}: an output holds a run
+ * exactly when that record exists.
  */
 final class OutputCommit {
 
   private static final String STAGING = "._activations_staging_";
   private static final String PREVIOUS = "._activations_previous_";
 
+  /** In the target while an append is committed but not yet fully moved. */
+  static final String APPEND_MANIFEST = "_ACTIVATIONS_APPEND.json";
+
+  /** In the target: one record per run id whose rows the output holds. */
+  static final String RUNS = "_ACTIVATIONS_RUNS";
+
+  /** Tests name a point of an append where the driver stops dead, as kill -9 would stop it. */
+  static final String CRASH_POINT = "SPARK_ACTIVATIONS_TEST_CRASH_POINT";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final FileSystem fs;
   private final Path target;
   private final Path staging;
+  private boolean committedAppend;
 
   OutputCommit(FileSystem fs, Path target) {
     this.fs = fs;
@@ -61,6 +84,21 @@ final class OutputCommit {
         done.add("removed " + leftover.getPath() + " (left by an interrupted overwrite)");
       }
     }
+    Path manifest = new Path(target, APPEND_MANIFEST);
+    if (io(() -> fs.exists(manifest))) {
+      Manifest interrupted = readManifest(manifest);
+      int moved = finishAppend(interrupted);
+      done.add(
+          "finished an interrupted append to "
+              + target
+              + ": moved its last "
+              + moved
+              + " of "
+              + interrupted.files().size()
+              + " files"
+              + (interrupted.runId() == null ? "" : " (run id " + interrupted.runId() + ")"));
+    }
+    io(() -> fs.delete(new Path(target, "." + APPEND_MANIFEST), false)); // never renamed: no commit
     for (FileStatus leftover : leftovers(STAGING)) {
       io(() -> fs.delete(leftover.getPath(), true));
       done.add("removed " + leftover.getPath() + " (staging left by an interrupted run)");
@@ -90,27 +128,126 @@ final class OutputCommit {
   }
 
   /**
-   * Adds the staged files to the existing target (append mode): data files are moved one rename
-   * each, keeping their relative folders (partitions); Spark's part names are unique per job.
+   * Adds the staged files to the existing target (append mode), all or nothing: data files keep
+   * their relative folders (partitions; Spark's part names are unique per job), {@code replaced}
+   * files (the summary) take the place of the target's, and the run record comes last.
    */
-  void appendToTarget(String... replacedFiles) {
-    List<Path> files = new ArrayList<>();
-    collectFiles(staging, files);
-    for (Path file : files) {
+  void appendToTarget(String runId, String... replaced) {
+    List<String> files = new ArrayList<>();
+    List<String> records = new ArrayList<>();
+    for (Path file : stagedFiles()) {
       String relative = staging.toUri().relativize(file.toUri()).getPath();
-      Path destination = new Path(target, relative);
-      if (relative.equals("_SUCCESS")) {
-        continue;
+      if (relative.startsWith(RUNS + "/")) {
+        records.add(relative);
+      } else if (!relative.equals("_SUCCESS")) {
+        files.add(relative);
+        if (!List.of(replaced).contains(relative)
+            && io(() -> fs.exists(new Path(target, relative)))) {
+          throw new IllegalStateException(
+              "cannot append: " + new Path(target, relative) + " already exists");
+        }
       }
-      if (List.of(replacedFiles).contains(relative)) {
-        io(() -> fs.delete(destination, false));
-      } else if (io(() -> fs.exists(destination))) {
-        throw new IllegalStateException("cannot append: " + destination + " already exists");
-      }
-      io(() -> fs.mkdirs(destination.getParent()));
-      rename(file, destination);
     }
-    abort();
+    files.addAll(records);
+    Manifest manifest = new Manifest(staging.toString(), files, List.of(replaced), runId);
+    crashPoint("before-manifest");
+    Path temporary = new Path(target, "." + APPEND_MANIFEST);
+    try (OutputStream stream = io(() -> fs.create(temporary, true))) {
+      JSON.writeValue(stream, manifest);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    rename(temporary, new Path(target, APPEND_MANIFEST)); // the commit point
+    crashPoint("after-manifest");
+    committedAppend = true;
+    try {
+      finishAppend(manifest);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "the append to "
+              + target
+              + " is committed but stopped ("
+              + e.getMessage()
+              + "); the next run on this output finishes it",
+          e);
+    }
+  }
+
+  /** Moves what a committed append has not moved yet; idempotent. Returns the files it moved. */
+  private int finishAppend(Manifest manifest) {
+    Path from = new Path(manifest.staging());
+    int moved = 0;
+    for (String relative : manifest.files()) {
+      Path source = new Path(from, relative);
+      Path destination = new Path(target, relative);
+      if (io(() -> fs.exists(source))) {
+        if (manifest.replaced().contains(relative)) {
+          io(() -> fs.delete(destination, false));
+        }
+        io(() -> fs.mkdirs(destination.getParent()));
+        rename(source, destination);
+        moved++;
+        crashPoint("after-move-" + moved);
+      } else if (!io(() -> fs.exists(destination))) {
+        throw new IllegalStateException(
+            "cannot finish the append recorded in "
+                + new Path(target, APPEND_MANIFEST)
+                + ": "
+                + relative
+                + " is neither staged nor in the output; check the output, then delete that file");
+      }
+    }
+    crashPoint("before-cleanup");
+    io(() -> fs.delete(new Path(target, APPEND_MANIFEST), false));
+    io(() -> fs.delete(from, true));
+    return moved;
+  }
+
+  /** Whether the target holds the run with this id (its record was committed). */
+  boolean holdsRun(String runId) {
+    return io(() -> fs.exists(new Path(target, runRecord(runId))));
+  }
+
+  /** The run record's path inside an output. */
+  static String runRecord(String runId) {
+    return RUNS + "/" + runRecordName(runId);
+  }
+
+  /**
+   * The run record's file name: the id with characters outside [A-Za-z0-9_.-] (and a leading dot)
+   * written as ~XX of their UTF-8 bytes, so any id makes one file name.
+   */
+  static String runRecordName(String runId) {
+    StringBuilder name = new StringBuilder();
+    for (byte b : runId.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      boolean plain =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-'
+              || (c == '.' && !name.isEmpty());
+      name.append(plain ? String.valueOf(c) : String.format("~%02X", b & 0xff));
+    }
+    return name.append(".json").toString();
+  }
+
+  /** What an append moves, from where, and the run it commits. */
+  record Manifest(String staging, List<String> files, List<String> replaced, String runId) {}
+
+  private Manifest readManifest(Path manifest) {
+    try (InputStream stream = io(() -> fs.open(manifest))) {
+      return JSON.readValue(stream, Manifest.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void crashPoint(String point) {
+    if (point.equals(System.getenv(CRASH_POINT))) {
+      Runtime.getRuntime().halt(137);
+    }
   }
 
   /**
@@ -118,10 +255,11 @@ final class OutputCommit {
    * root, so readers of the staged result are given its files.
    */
   List<String> stagedDataFiles() {
-    List<Path> files = new ArrayList<>();
-    collectFiles(staging, files);
-    return files.stream()
-        .filter(p -> !p.getName().startsWith("_") && !p.getName().startsWith("."))
+    return stagedFiles().stream()
+        .filter(
+            p ->
+                Arrays.stream(staging.toUri().relativize(p.toUri()).getPath().split("/"))
+                    .noneMatch(name -> name.startsWith("_") || name.startsWith(".")))
         .map(Path::toString)
         .toList();
   }
@@ -131,9 +269,20 @@ final class OutputCommit {
     return io(() -> fs.create(new Path(staging, name), false));
   }
 
-  /** Removes the staging folder (after a failure, or once its files were moved). */
+  /**
+   * Removes the staging folder after a failure, unless an append from it is committed: then the
+   * next run on the target finishes the moves.
+   */
   void abort() {
-    io(() -> fs.delete(staging, true));
+    if (!committedAppend) {
+      io(() -> fs.delete(staging, true));
+    }
+  }
+
+  private List<Path> stagedFiles() {
+    List<Path> files = new ArrayList<>();
+    collectFiles(staging, files);
+    return files;
   }
 
   private void collectFiles(Path folder, List<Path> files) {

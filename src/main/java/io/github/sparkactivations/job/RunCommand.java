@@ -103,6 +103,15 @@ final class RunCommand implements Callable<Integer> {
   Mode mode;
 
   @Option(
+      names = "--run-id",
+      descriptionKey = "run.id",
+      paramLabel = "ID",
+      description =
+          "Commit this run to the output once: a rerun with an ID the output already holds writes"
+              + " nothing and exits 0 (config key run.id).")
+  String runId;
+
+  @Option(
       names = "--partitions",
       paramLabel = "N",
       description = "Number of output files (repartition).")
@@ -159,6 +168,10 @@ final class RunCommand implements Callable<Integer> {
     OutputCommit commit = new OutputCommit(fileSystem(output, hadoop), qualify(output, hadoop));
     refuseOverlap(commit.target(), hadoop);
     commit.recoverInterruptedRuns().forEach(line -> out.println("note: " + line));
+    if (runId != null && commit.holdsRun(runId)) {
+      out.println("run " + runId + " is already committed to " + output + ": nothing written");
+      return 0;
+    }
     if (commit.targetExists() && mode == Mode.ERROR && !dryRun) {
       throw new UsageException(
           "output "
@@ -207,10 +220,18 @@ final class RunCommand implements Callable<Integer> {
       long rowsOut =
           staged.isEmpty() ? 0 : spark.read().parquet(staged.toArray(String[]::new)).count();
       double seconds = (System.nanoTime() - start) / 1e9;
-      Map<String, Object> summary = summary(parsed, rowsIn, rowsOut, seconds);
-      writeSummary(commit, summary);
-      if (mode == Mode.APPEND && commit.targetExists()) {
-        commit.appendToTarget(SUMMARY_FILE);
+      boolean appending = mode == Mode.APPEND && commit.targetExists();
+      String outcome =
+          appending
+              ? "appended " + staged.size() + " files"
+              : commit.targetExists() ? "replaced" : "created";
+      Map<String, Object> summary = summary(parsed, rowsIn, rowsOut, seconds, outcome);
+      writeSummary(commit, summary, SUMMARY_FILE);
+      if (runId != null) {
+        writeSummary(commit, summary, OutputCommit.runRecord(runId));
+      }
+      if (appending) {
+        commit.appendToTarget(runId, SUMMARY_FILE);
       } else {
         commit.commit(mode == Mode.OVERWRITE);
       }
@@ -237,6 +258,16 @@ final class RunCommand implements Callable<Integer> {
     }
     if (show < 0) {
       throw new UsageException("--show must be 0 or more, got " + show);
+    }
+    if (runId != null && runId.isBlank()) {
+      throw new UsageException("--run-id must not be blank");
+    }
+    int recordName = runId == null ? 0 : OutputCommit.runRecordName(runId).length();
+    if (recordName > 230) {
+      throw new UsageException(
+          "--run-id is too long: its record's file name would have "
+              + recordName
+              + " characters, at most 230 (those outside A-Za-z0-9_.- count 3)");
     }
   }
 
@@ -343,12 +374,15 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> summary(
-      List<Apply> parsed, long rowsIn, long rowsOut, double seconds) {
+      List<Apply> parsed, long rowsIn, long rowsOut, double seconds, String outcome) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("version", Version.get());
     summary.put("input", inputs);
     summary.put("output", output);
     summary.put("mode", mode.name().toLowerCase(Locale.ROOT));
+    if (runId != null) {
+      summary.put("runId", runId);
+    }
     if (sql != null) {
       summary.put("sql", sql);
     } else {
@@ -358,11 +392,12 @@ final class RunCommand implements Callable<Integer> {
     summary.put("rowsOut", rowsOut);
     summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
     summary.put("rowsPerSecond", Math.round(rowsIn / Math.max(seconds, 1e-9)));
+    summary.put("result", outcome);
     return summary;
   }
 
-  private static void writeSummary(OutputCommit commit, Map<String, Object> summary) {
-    try (OutputStream stream = commit.createInStaging(SUMMARY_FILE)) {
+  private static void writeSummary(OutputCommit commit, Map<String, Object> summary, String file) {
+    try (OutputStream stream = commit.createInStaging(file)) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(stream, summary);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -381,7 +416,10 @@ final class RunCommand implements Callable<Integer> {
     } else {
       out.println("  sql:        " + summary.get("sql"));
     }
-    out.println("  output:     " + summary.get("output") + " (" + summary.get("mode") + ")");
+    out.println("  output:     " + summary.get("output") + " (" + summary.get("result") + ")");
+    if (runId != null) {
+      out.println("  run id:     " + runId);
+    }
     out.printf("  time:       %.1f s%n", (Double) summary.get("seconds"));
     out.printf("  throughput: %,d rows/s%n", summary.get("rowsPerSecond"));
   }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The batch driver's jar run through scripts/spark-submit in a subprocess, as users run it. */
@@ -51,14 +52,25 @@ final class SparkSubmit {
 
   /** A run of {@code jar}, which may be another line's. */
   static Run runJar(String master, String jar, String... args) throws Exception {
+    return runJar(master, jar, Map.of(), args);
+  }
+
+  /** A local run with these environment variables added. */
+  static Run local(Map<String, String> environment, String... args) throws Exception {
+    return runJar("local[2]", JAR, environment, args);
+  }
+
+  private static Run runJar(
+      String master, String jar, Map<String, String> environment, String... args) throws Exception {
     Path out = Files.createTempFile("spark-submit", ".out");
     Path err = Files.createTempFile("spark-submit", ".err");
     try {
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command(master, jar, args))
               .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
+              .redirectError(err.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       if (!process.waitFor(5, TimeUnit.MINUTES)) {
         process.destroyForcibly();
         throw new AssertionError("spark-submit did not finish in 5 minutes: " + List.of(args));
