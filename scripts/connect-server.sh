@@ -15,6 +15,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/line.sh" # root, line, line_id, line_profiles, jar; takes --line
 source "$here/fetch-jars.sh"
+source "$here/daemon.sh"
+script=connect-server.sh
 command="${1:-}"
 shift || true
 port=15002 token=""
@@ -26,8 +28,6 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 state="$root/target/connect"
-alive() { [[ -f "$state/server.pid" ]] && kill -0 "$(cat "$state/server.pid")" 2>/dev/null; }
-listening() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
 
 case "$command" in
   start)
@@ -35,14 +35,7 @@ case "$command" in
       echo "connect-server.sh: Spark Connect needs a Spark 4 line; use --line 4.2, 4.1 or 4.0" >&2
       exit 2
     fi
-    if alive; then
-      echo "connect-server.sh: already running (PID $(cat "$state/server.pid"), port $(cat "$state/port")); stop it first" >&2
-      exit 2
-    fi
-    if listening "$port"; then
-      echo "connect-server.sh: port $port on 127.0.0.1 is in use; choose another with --port" >&2
-      exit 2
-    fi
+    daemon_refuse "$port"
     cd "$root"
     source scripts/app-jar.sh
     jars="$root/$jar"
@@ -63,52 +56,21 @@ case "$command" in
     fi
     rm -rf "$state"
     mkdir -p "$state"
-    echo "$port" > "$state/port"
     # The server reads the token from its environment too: kept out of the command line (ps).
     auth=(-u SPARK_CONNECT_AUTHENTICATE_TOKEN)
     [[ -n "$token" ]] && auth=("SPARK_CONNECT_AUTHENTICATE_TOKEN=$token")
-    env "${auth[@]}" nohup scripts/spark-submit --line "$line_id" --master 'local[*]' \
+    daemon_start "$port" env "${auth[@]}" scripts/spark-submit --line "$line_id" --master 'local[*]' \
       --class org.apache.spark.sql.connect.service.SparkConnectServer --name spark-activations-connect \
       --jars "$jars" \
       --conf spark.sql.extensions=io.github.sparkactivations.sql.ActivationExtensions \
       --conf spark.connect.grpc.binding.address=127.0.0.1 \
       --conf "spark.connect.grpc.binding.port=$port" \
       --conf spark.ui.showConsoleProgress=false \
-      spark-internal > "$state/log" 2>&1 < /dev/null &
-    echo $! > "$state/server.pid"
-    for _ in $(seq 1 600); do
-      listening "$port" && break
-      if ! alive; then
-        echo "connect-server.sh: the server stopped while starting; see $state/log:" >&2
-        grep -m1 -E "Exception|Error" "$state/log" >&2 || tail -5 "$state/log" >&2
-        exit 1
-      fi
-      sleep 0.1
-    done
-    if ! listening "$port"; then
-      echo "connect-server.sh: the server did not open port $port in 60 s; see $state/log" >&2
-      "$0" stop > /dev/null
-      exit 1
-    fi
-    echo "Spark $line_id Connect server: sc://127.0.0.1:$port$([[ -n "$token" ]] && echo " (token required)") PID $(cat "$state/server.pid")"
+      spark-internal
+    echo "Spark $line_id Connect server: sc://127.0.0.1:$port$([[ -n "$token" ]] && echo " (token required)") PID $(cat "$state/pid")"
     ;;
-  status)
-    if alive; then
-      echo "running (PID $(cat "$state/server.pid"), sc://127.0.0.1:$(cat "$state/port"))"
-    else
-      echo "not running"
-    fi
-    ;;
-  stop)
-    if alive; then
-      pid="$(cat "$state/server.pid")"
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -f "$state/server.pid"
-    echo "stopped"
-    ;;
+  status) daemon_status "sc://127.0.0.1:" ;;
+  stop) daemon_stop ;;
   *)
     echo "usage: scripts/connect-server.sh [--line L] start [--port P] [--token T] | status | stop" >&2
     exit 2

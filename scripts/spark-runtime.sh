@@ -2,13 +2,15 @@
 # version, assembled from Maven Central under target/spark-runtime/<line> once (jars/ and Spark's
 # JVM flags), when SPARK_HOME is not set. Defines: runtime, spark_jvm_flags (array).
 runtime="$root/target/spark-runtime/$line_id"
-if [[ ! -f "$runtime/complete" ]]; then
+# Assembled again when the pom changes (its provided dependencies are the runtime).
+stamp="$(sha1sum "$root/pom.xml" | cut -d' ' -f1)"
+if [[ "$(cat "$runtime/complete" 2>/dev/null)" != "$stamp" ]]; then
   echo "Assembling a Spark $line_id runtime in $runtime (once) ..." >&2
   rm -rf "$runtime"
   mvn -B -q -f "$root/pom.xml" "$line_profiles" dependency:copy-dependencies \
     -DincludeScope=provided -DoutputDirectory="$runtime/jars" >&2
   mvn -B -q -f "$root/pom.xml" help:evaluate -Dexpression=spark.jvm.flags -DforceStdout \
     -Doutput="$runtime/jvm-flags" >&2
-  touch "$runtime/complete"
+  echo "$stamp" > "$runtime/complete"
 fi
 read -r -a spark_jvm_flags < "$runtime/jvm-flags" || true # the file has no final newline

@@ -4,7 +4,7 @@
 #     benchmark tests);
 #   - every other line: its jar plus the unit and Spark-session tests, the batch driver end to end
 #     through SparkSubmit, Spark Connect (4.x lines) and the real 4.2 jar meeting the line's Spark
-#     (WrongLineIT); the cluster, benchmark and driver-crash tests stay on 4.2.
+#     (WrongLineIT); the cluster, benchmark and driver-fault tests stay on 4.2.
 # Ends with one line per line: its result and time. Exit code 1 if any line failed.
 #   scripts/test.sh                        every line
 #   scripts/test.sh --lines 3.5,4.0        only these (4.2, 4.1, 4.0, 3.5 = 3.5_2.12, 3.5_2.13)
@@ -26,7 +26,7 @@ for requested in ${lines//,/ }; do
     source scripts/line.sh --line "$requested" # line, scala, line_id, line_profiles, version
     args=(-B "$line_profiles" verify)
     if [[ "$line_id" != 4.2_2.13 ]]; then
-      args+=(-DexcludedGroups=benchmark,cluster,crash)
+      args+=(-DexcludedGroups=benchmark,cluster,faults)
       default_jar="target/spark-activations-spark4.2_2.13-${version}.jar"
       [[ -f "$default_jar" ]] && args+=("-Dforeign.jar=$default_jar")
     fi

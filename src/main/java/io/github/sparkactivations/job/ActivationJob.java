@@ -35,7 +35,12 @@ import picocli.CommandLine.IVersionProvider;
     description = "Apply activation functions to logits stored as Parquet, ORC, JSON or CSV.",
     mixinStandardHelpOptions = true,
     versionProvider = ActivationJob.VersionProvider.class,
-    subcommands = {RunCommand.class, GenerateSampleCommand.class, FunctionsCommand.class})
+    subcommands = {
+      RunCommand.class,
+      StreamCommand.class,
+      GenerateSampleCommand.class,
+      FunctionsCommand.class
+    })
 public final class ActivationJob implements Runnable {
 
   private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version");
@@ -95,6 +100,9 @@ public final class ActivationJob implements Runnable {
             if (type == RunCommand.class) {
               return type.cast(new RunCommand(out));
             }
+            if (type == StreamCommand.class) {
+              return type.cast(new StreamCommand(out));
+            }
             if (type == GenerateSampleCommand.class) {
               return type.cast(new GenerateSampleCommand(out));
             }
@@ -107,9 +115,11 @@ public final class ActivationJob implements Runnable {
     CommandLine cli = new CommandLine(ActivationJob.class, factory);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     if (!defaults.isEmpty()) {
-      cli.getSubcommands()
-          .get("run")
-          .setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(defaults));
+      for (String command : List.of("run", "stream")) {
+        cli.getSubcommands()
+            .get(command)
+            .setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(defaults));
+      }
     }
     return cli;
   }
@@ -154,7 +164,7 @@ public final class ActivationJob implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "choose a command: run, generate-sample or functions");
+        spec.commandLine(), "choose a command: run, stream, generate-sample or functions");
   }
 
   /** --version: the project's and Spark's versions. */

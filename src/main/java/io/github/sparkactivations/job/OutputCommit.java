@@ -1,5 +1,7 @@
 package io.github.sparkactivations.job;
 
+import static io.github.sparkactivations.job.Io.io;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -311,18 +313,6 @@ final class OutputCommit {
   private void rename(Path from, Path to) {
     if (!io(() -> fs.rename(from, to))) {
       throw new IllegalStateException("could not rename " + from + " to " + to);
-    }
-  }
-
-  private interface IoAction<T> {
-    T run() throws IOException;
-  }
-
-  private static <T> T io(IoAction<T> action) {
-    try {
-      return action.run();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -2,21 +2,17 @@ package io.github.sparkactivations.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.github.sparkactivations.core.ActivationException;
 import io.github.sparkactivations.core.Version;
-import io.github.sparkactivations.sql.ActivationFunctions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -24,13 +20,14 @@ import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
-import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code run}: read the input, apply the activations, write the output atomically. */
@@ -78,22 +75,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder.")
   String output;
 
-  @Option(
-      names = "--apply",
-      split = ";",
-      paramLabel = "[OUT=]SPEC(COLUMN)",
-      description = {
-        "An activation on a column, e.g. 'probs=softmax(logits, temperature=2)'; without OUT= the"
-            + " column is replaced. Repeatable (or ';'-separated). Other columns pass through."
-      })
-  List<String> applies = new ArrayList<>();
-
-  @Option(
-      names = "--sql",
-      paramLabel = "QUERY",
-      description =
-          "A query over the view 'input' instead of --apply, e.g. 'SELECT *, softmax(logits) AS probs FROM input'.")
-  String sql;
+  @Mixin Transformation transformation;
 
   @Option(
       names = "--mode",
@@ -161,8 +143,6 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     validateOptions();
-    List<Apply> parsed = applies.stream().map(Apply::parse).toList();
-    refuseDuplicateOutputs(parsed);
     // File system checks need no Spark context: fail fast, before one starts.
     Configuration hadoop = SparkHadoopUtil.get().newConfiguration(new SparkConf());
     OutputCommit commit = new OutputCommit(fileSystem(output, hadoop), qualify(output, hadoop));
@@ -186,7 +166,6 @@ final class RunCommand implements Callable<Integer> {
 
     long start = System.nanoTime();
     SparkSession spark = SparkSession.builder().appName("activation-job").getOrCreate();
-    ActivationFunctions.register(spark);
     // Reading and analysing bad input makes Spark log warnings with stack traces; the one-line
     // error says it all, so keep Spark quiet until the input is validated (--verbose shows all).
     String logLevel = LogManager.getRootLogger().getLevel().name();
@@ -194,7 +173,7 @@ final class RunCommand implements Callable<Integer> {
       spark.sparkContext().setLogLevel("OFF");
     }
     Dataset<Row> input = read(spark);
-    Dataset<Row> result = sql != null ? query(spark, input) : applyAll(input, parsed);
+    Dataset<Row> result = transformation.over(spark, input);
     for (String column : partitionBy) {
       if (!Arrays.asList(result.columns()).contains(column)) {
         throw new UsageException(
@@ -225,7 +204,7 @@ final class RunCommand implements Callable<Integer> {
           appending
               ? "appended " + staged.size() + " files"
               : commit.targetExists() ? "replaced" : "created";
-      Map<String, Object> summary = summary(parsed, rowsIn, rowsOut, seconds, outcome);
+      Map<String, Object> summary = summary(rowsIn, rowsOut, seconds, outcome);
       writeSummary(commit, summary, SUMMARY_FILE);
       if (runId != null) {
         writeSummary(commit, summary, OutputCommit.runRecord(runId));
@@ -247,12 +226,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private void validateOptions() {
-    if ((sql == null) == applies.isEmpty()) {
-      throw new UsageException(
-          sql == null
-              ? "nothing to apply: give --apply '[out=]function(column)' or --sql 'SELECT ... FROM input'"
-              : "give either --apply or --sql, not both");
-    }
+    transformation.validate();
     if (partitions != null && partitions < 1) {
       throw new UsageException("--partitions must be at least 1, got " + partitions);
     }
@@ -271,23 +245,8 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static void refuseDuplicateOutputs(List<Apply> parsed) {
-    Set<String> outputs = new HashSet<>();
-    for (Apply apply : parsed) {
-      if (!outputs.add(apply.output())) {
-        throw new UsageException(
-            "two --apply write column '"
-                + apply.output()
-                + "'; give each its own output name (out=...)");
-      }
-    }
-  }
-
   private Dataset<Row> read(SparkSession spark) {
-    var reader = spark.read().format(inputFormat.name().toLowerCase(Locale.ROOT));
-    if (inputFormat == InputFormat.CSV) {
-      reader = reader.option("header", "true").option("inferSchema", "true");
-    }
+    DataFrameReader reader = reader(spark, inputFormat);
     try {
       Dataset<Row> input = reader.load(inputs.toArray(String[]::new));
       input.schema();
@@ -309,58 +268,6 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private Dataset<Row> query(SparkSession spark, Dataset<Row> input) {
-    input.createOrReplaceTempView("input");
-    try {
-      Dataset<Row> result = spark.sql(sql);
-      result.schema();
-      return result;
-    } catch (Exception e) {
-      throw new UsageException("--sql does not analyse: " + firstLine(e));
-    }
-  }
-
-  private Dataset<Row> applyAll(Dataset<Row> input, List<Apply> parsed) {
-    Set<String> columns = new HashSet<>(Arrays.asList(input.columns()));
-    Map<String, Column> outputs = new LinkedHashMap<>();
-    for (Apply apply : parsed) {
-      if (!columns.contains(apply.column())) {
-        throw new UsageException(
-            "--apply '"
-                + apply.text()
-                + "': column '"
-                + apply.column()
-                + "' is not in the input; columns: "
-                + String.join(", ", input.columns()));
-      }
-      if (outputs.containsKey(apply.output())) {
-        throw new UsageException(
-            "two --apply write column '"
-                + apply.output()
-                + "'; give each its own output name (out=...)");
-      }
-      if (!apply.output().equals(apply.column()) && columns.contains(apply.output())) {
-        throw new UsageException(
-            "--apply '"
-                + apply.text()
-                + "' would overwrite input column '"
-                + apply.output()
-                + "'; choose another output name, or leave out 'out=' to replace the input column");
-      }
-      try {
-        ActivationFunctions.resultType(
-            apply.spec(), input.schema().apply(apply.column()).dataType());
-      } catch (ActivationException e) {
-        throw new UsageException(
-            "--apply '" + apply.text() + "': column '" + apply.column() + "': " + e.getMessage());
-      }
-      outputs.put(
-          apply.output(),
-          ActivationFunctions.column(apply.spec(), input.col("`" + apply.column() + "`")));
-    }
-    return input.withColumns(outputs);
-  }
-
   private void write(Dataset<Row> result, String path) {
     Dataset<Row> data = partitions == null ? result : result.repartition(partitions);
     DataFrameWriter<Row> writer = data.write().mode(SaveMode.ErrorIfExists).format("parquet");
@@ -373,8 +280,7 @@ final class RunCommand implements Callable<Integer> {
     writer.save(path);
   }
 
-  private Map<String, Object> summary(
-      List<Apply> parsed, long rowsIn, long rowsOut, double seconds, String outcome) {
+  private Map<String, Object> summary(long rowsIn, long rowsOut, double seconds, String outcome) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("version", Version.get());
     summary.put("input", inputs);
@@ -383,11 +289,7 @@ final class RunCommand implements Callable<Integer> {
     if (runId != null) {
       summary.put("runId", runId);
     }
-    if (sql != null) {
-      summary.put("sql", sql);
-    } else {
-      summary.put("applied", parsed.stream().map(Apply::describe).toList());
-    }
+    transformation.putInto(summary);
     summary.put("rowsIn", rowsIn);
     summary.put("rowsOut", rowsOut);
     summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
@@ -409,13 +311,7 @@ final class RunCommand implements Callable<Integer> {
     out.println("Activation job summary");
     out.printf("  rows in:    %,d%n", summary.get("rowsIn"));
     out.printf("  rows out:   %,d%n", summary.get("rowsOut"));
-    if (summary.containsKey("applied")) {
-      for (Object applied : (List<?>) summary.get("applied")) {
-        out.println("  applied:    " + applied);
-      }
-    } else {
-      out.println("  sql:        " + summary.get("sql"));
-    }
+    transformation.print(out);
     out.println("  output:     " + summary.get("output") + " (" + summary.get("result") + ")");
     if (runId != null) {
       out.println("  run id:     " + runId);
@@ -456,7 +352,15 @@ final class RunCommand implements Callable<Integer> {
     return slash <= 0 ? "/" : path.substring(0, slash);
   }
 
-  private static FileSystem fileSystem(String path, Configuration hadoop) {
+  /** A batch reader of the format; CSV with a header row and inferred types. */
+  static DataFrameReader reader(SparkSession spark, InputFormat format) {
+    DataFrameReader reader = spark.read().format(format.name().toLowerCase(Locale.ROOT));
+    return format == InputFormat.CSV
+        ? reader.option("header", "true").option("inferSchema", "true")
+        : reader;
+  }
+
+  static FileSystem fileSystem(String path, Configuration hadoop) {
     try {
       return new Path(path).getFileSystem(hadoop);
     } catch (IOException e) {

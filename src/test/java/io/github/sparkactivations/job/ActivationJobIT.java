@@ -1,5 +1,6 @@
 package io.github.sparkactivations.job;
 
+import static io.github.sparkactivations.RowArrays.doubles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,10 +55,6 @@ class ActivationJobIT {
                 org.apache.spark.sql.functions.col("vec")))
         .write()
         .parquet(input.toString());
-  }
-
-  private static double[] doubles(List<?> values) {
-    return values.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
   }
 
   @Test

@@ -186,7 +186,7 @@ class AppendIT {
    * the same run id, first undoes (before the commit point) or finishes (after it) what the cut run
    * left, and the output then holds every row of both days exactly once.
    */
-  @Tag("crash")
+  @Tag("faults")
   @ParameterizedTest
   @ValueSource(strings = {"before-manifest", "after-manifest", "after-move-2", "before-cleanup"})
   void anAppendCutAtAnyPointIsUndoneOrFinishedByTheRetry(String point) throws Exception {
@@ -224,7 +224,7 @@ class AppendIT {
    * once as soon as the append's manifest appears (while files move); each time the retry leaves
    * every row exactly once.
    */
-  @Tag("crash")
+  @Tag("faults")
   @ParameterizedTest
   @ValueSource(strings = {"staging", "manifest"})
   void killedWhileWritingOrMovingThenRetriedEveryRowIsThereOnce(String when) throws Exception {
