@@ -6,7 +6,7 @@
 #   scripts/bench.sh                      the full run (about 30 minutes on 2 cores)
 #   scripts/bench.sh --readme README.md   also replace the README's Performance tables (a full run),
 #                                         or this line's row of the per-line table (--quick)
-#   scripts/bench.sh --only sql,jmh       parts: sql, transformer, scaling, jmh, driver
+#   scripts/bench.sh --only sql,jmh       parts: sql, transformer, scaling, jmh, driver (+ stream)
 # Run nothing else meanwhile: the figures are ratios measured side by side in one JVM.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/line.sh" # root, line_id, line_profiles, jar; takes --line

@@ -6,6 +6,8 @@
 #   scripts/kafka.sh start [--port P] [--state DIR]   (default port 9092; topics are created on use)
 #   scripts/kafka.sh status [--state DIR]
 #   scripts/kafka.sh stop [--state DIR]
+#   scripts/kafka.sh produce TOPIC                    each line of stdin a record (Kafka's producer)
+#   scripts/kafka.sh consume TOPIC [N]                values from the start; stops after N or 10 s idle
 #
 # Exit codes: 0 done, 2 bad usage (busy port, already running), 1 the broker failed to start.
 set -euo pipefail
@@ -16,7 +18,12 @@ source "$here/daemon.sh"
 script=kafka.sh
 command="${1:-}"
 shift || true
-port=9092 state="$root/target/kafka"
+port=9092 state="$root/target/kafka" topic="" count=""
+if [[ "$command" == produce || "$command" == consume ]]; then
+  topic="${1:?usage: scripts/kafka.sh $command TOPIC}"
+  shift
+  [[ "$command" == consume && "${1:-}" =~ ^[0-9]+$ ]] && { count="$1"; shift; }
+fi
 while [[ $# -gt 0 ]]; do
   case "$command:$1" in
     start:--port) port="$2"; shift 2 ;;
@@ -24,23 +31,37 @@ while [[ $# -gt 0 ]]; do
     *) echo "kafka.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
+# Kafka's broker and tools, fetched once: defines broker (the folder) and java (the command).
+kafka_jars() {
+  local version
+  version="$(line_profiles=-Pspark-4.2 line_property kafka.broker.version)"
+  broker="$root/target/kafka-broker/$version"
+  mkdir -p "$root/target/kafka-broker"
+  exec 9> "$root/target/kafka-broker/.lock" # brokers started together fetch once
+  flock 9
+  if [[ ! -f "$broker/complete" ]]; then
+    echo "Fetching Kafka $version into $broker (once) ..." >&2
+    rm -rf "$broker"
+    fetch_jars "$broker" "org.apache.kafka:kafka_2.13:$version"
+    fetch_jars "$broker" "org.apache.kafka:kafka-tools:$version"
+    echo "$version" > "$broker/complete"
+  fi
+  flock -u 9
+  java=(java -Xmx512m -cp "$broker/jars/*" -Dlog4j2.configurationFile="$root/conf/log4j2.properties")
+}
+running_port() {
+  if ! daemon_alive; then
+    echo "kafka.sh: no broker runs from $state; scripts/kafka.sh start first" >&2
+    exit 2
+  fi
+  cat "$state/port"
+}
 free_port() { for p in $(shuf -i 20000-60000 -n 100); do listening "$p" || { echo "$p"; return; }; done; }
 
 case "$command" in
   start)
     daemon_refuse "$port"
-    version="$(line_profiles=-Pspark-4.2 line_property kafka.broker.version)"
-    broker="$root/target/kafka-broker/$version"
-    mkdir -p "$root/target/kafka-broker"
-    exec 9> "$root/target/kafka-broker/.lock" # brokers started together fetch once
-    flock 9
-    if [[ ! -f "$broker/complete" ]]; then
-      echo "Fetching Kafka $version into $broker (once) ..." >&2
-      rm -rf "$broker"
-      fetch_jars "$broker" "org.apache.kafka:kafka_2.13:$version"
-      touch "$broker/complete"
-    fi
-    flock -u 9
+    kafka_jars
     rm -rf "$state/data" "$state/log"
     mkdir -p "$state/data"
     controller="$(free_port)"
@@ -60,16 +81,27 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 PROPERTIES
-    java=(java -Xmx512m -cp "$broker/jars/*" -Dlog4j2.configurationFile="$root/conf/log4j2.properties")
     "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
       -c "$state/server.properties" > "$state/format.log" 2>&1
     daemon_start "$port" "${java[@]}" kafka.Kafka "$state/server.properties"
-    echo "Kafka $version broker: 127.0.0.1:$port PID $(cat "$state/pid")"
+    echo "Kafka $(cat "$broker/complete") broker: 127.0.0.1:$port PID $(cat "$state/pid")"
+    ;;
+  produce)
+    port="$(running_port)"
+    kafka_jars
+    exec "${java[@]}" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "127.0.0.1:$port" \
+      --topic "$topic"
+    ;;
+  consume)
+    port="$(running_port)"
+    kafka_jars
+    exec "${java[@]}" org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "127.0.0.1:$port" \
+      --topic "$topic" --from-beginning --timeout-ms 10000 ${count:+--max-messages "$count"}
     ;;
   status) daemon_status "127.0.0.1:" ;;
   stop) daemon_stop ;;
   *)
-    echo "usage: scripts/kafka.sh start [--port P] [--state DIR] | status | stop" >&2
+    echo "usage: scripts/kafka.sh start [--port P] | status | stop | produce TOPIC | consume TOPIC [N]  [--state DIR]" >&2
     exit 2
     ;;
 esac

@@ -185,6 +185,8 @@ final class StreamCommand implements Callable<Integer> {
 
     long start = System.nanoTime();
     SparkSession spark = SparkSession.builder().appName("activation-stream").getOrCreate();
+    // Adaptive execution does not apply to streams; Spark warns when it is on (as conf/ sets it).
+    spark.conf().set("spark.sql.adaptive.enabled", "false");
     Dataset<Row> source = topic != null ? kafka(spark, kafkaSchema) : folder(spark, fileSchema);
     Dataset<Row> result = transformation.over(spark, source);
     recordTransformation(hadoop, checkpointPath);

@@ -136,6 +136,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
         MemoryCase longRow = scale.longRowMemoryCase() ? driver.longArray(spark) : null;
         Group endToEnd = driver.endToEnd(spark);
         addSection(endToEnd.table());
+        addSection(driver.streamAgainstRun(spark).table());
         addMemory(longRow, endToEnd, scale);
       }
     } finally {

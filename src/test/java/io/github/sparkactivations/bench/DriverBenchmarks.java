@@ -52,16 +52,7 @@ final class DriverBenchmarks {
   /** Softmax job against a plain copy: same input, same output size, same commit. */
   Group endToEnd(SparkSession spark) {
     long rows = scale.driverRows();
-    Path input = work.resolve("data/logits-" + rows + "x" + CLASSES);
-    if (!Files.exists(input.resolve("_SUCCESS"))) {
-      log.println("  driver: writing " + input + " ...");
-      spark
-          .range(0, rows, 1, 8)
-          .selectExpr("id", SqlBenchmarks.randomArray(CLASSES, "FLOAT") + " AS logits")
-          .write()
-          .mode("overwrite")
-          .parquet(input.toString());
-    }
+    Path input = logits(spark, rows);
     int repetitions = scale.driverRepetitions();
     double[] copy = new double[repetitions];
     double[] softmax = new double[repetitions];
@@ -88,6 +79,98 @@ final class DriverBenchmarks {
                 Benchmark.summarise(ours, Role.CASE, rows, softmax)));
     targets.timeRatioAtMost(group, ours, 1.10);
     return group;
+  }
+
+  /**
+   * The stream command on a landing folder (available-now: every file, then stop) against run on
+   * the same folder; both timed as whole processes, JVM start to exit.
+   */
+  Group streamAgainstRun(SparkSession spark) {
+    long rows = scale.streamRows();
+    Path input = logits(spark, rows);
+    int repetitions = scale.driverRepetitions();
+    double[] run = new double[repetitions];
+    double[] stream = new double[repetitions];
+    for (int i = 0; i < repetitions; i++) {
+      log.println("  stream: round " + (i + 1) + " of " + repetitions + " ...");
+      run[i] =
+          wallMillis(
+              "batch",
+              "run",
+              "--input",
+              input.toString(),
+              "--output",
+              work.resolve("out/batch").toString(),
+              "--mode",
+              "overwrite",
+              "--apply",
+              "softmax(logits)");
+      delete(work.resolve("out/stream"));
+      delete(work.resolve("out/stream-checkpoint"));
+      stream[i] =
+          wallMillis(
+              "stream",
+              "stream",
+              "--input",
+              input.toString(),
+              "--output",
+              work.resolve("out/stream").toString(),
+              "--checkpoint",
+              work.resolve("out/stream-checkpoint").toString(),
+              "--apply",
+              "softmax(logits)");
+    }
+    String title =
+        String.format(
+            Locale.ROOT,
+            "Streaming: %s rows x %d float logits in a landing folder, softmax to Parquet, local[*],"
+                + " %s driver memory, whole process",
+            SqlBenchmarks.millions(rows),
+            CLASSES,
+            MEMORY);
+    String ours = "stream --trigger available-now";
+    Group group =
+        new Group(
+            title,
+            List.of(
+                Benchmark.summarise("run (batch)", Role.BASELINE, rows, run),
+                Benchmark.summarise(ours, Role.CASE, rows, stream)));
+    targets.timeRatioAtMost(group, ours, 1.25); // at least 0.8x the batch throughput
+    return group;
+  }
+
+  /** {@code rows} x {@link #CLASSES} random float logits in 8 Parquet files, written once. */
+  private Path logits(SparkSession spark, long rows) {
+    Path input = work.resolve("data/logits-" + rows + "x" + CLASSES);
+    if (!Files.exists(input.resolve("_SUCCESS"))) {
+      log.println("  driver: writing " + input + " ...");
+      spark
+          .range(0, rows, 1, 8)
+          .selectExpr("id", SqlBenchmarks.randomArray(CLASSES, "FLOAT") + " AS logits")
+          .write()
+          .mode("overwrite")
+          .parquet(input.toString());
+    }
+    return input;
+  }
+
+  private double wallMillis(String name, String... arguments) {
+    long start = System.nanoTime();
+    job(name, arguments);
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  private static void delete(Path folder) {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (var paths = Files.walk(folder)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** One row holding a 10^6-element array, softmax in place, within the memory limit. */

@@ -217,13 +217,36 @@ class StreamIT {
     assertExactlyOnce(output, FILES * ROWS_PER_FILE);
   }
 
-  private static void produce(String topic, int partitions, List<String> values) throws Exception {
+  private static void createTopic(String topic) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       admin
-          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+          .createTopics(List.of(new NewTopic(topic, 2, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** A stream from the topic "logits" (JSON values) with this checkpoint, sink and activations. */
+  private static SparkSubmit.Run kafkaStream(String checkpoint, String... sinkAndApply)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "stream",
+                "--kafka-bootstrap",
+                bootstrap,
+                "--topic",
+                "logits",
+                "--value-schema",
+                "id BIGINT, logits ARRAY<DOUBLE>",
+                "--checkpoint",
+                dir.resolve(checkpoint).toString()));
+    args.addAll(List.of(sinkAndApply));
+    return SparkSubmit.local(args.toArray(String[]::new));
+  }
+
+  private static void produce(String topic, List<String> values) throws Exception {
+    createTopic(topic);
     Properties config = new Properties();
     config.put("bootstrap.servers", bootstrap);
     try (KafkaProducer<String, String> producer =
@@ -254,23 +277,14 @@ class StreamIT {
     }
     values.add(150, "not json at all");
     values.add(300, "{\"id\": \"seven\", \"logits\": [1, 2]}");
-    produce("logits", 2, values);
-    String valueSchema = "id BIGINT, logits ARRAY<DOUBLE>";
+    produce("logits", values);
 
     Path output = dir.resolve("from-kafka");
     SparkSubmit.Run run =
-        SparkSubmit.local(
-            "stream",
-            "--kafka-bootstrap",
-            bootstrap,
-            "--topic",
-            "logits",
-            "--value-schema",
-            valueSchema,
+        kafkaStream(
+            "from-kafka-checkpoint",
             "--output",
             output.toString(),
-            "--checkpoint",
-            dir.resolve("from-kafka-checkpoint").toString(),
             "--apply",
             "probs=softmax(logits)");
     assertEquals(0, run.code(), run.err());
@@ -294,25 +308,12 @@ class StreamIT {
           row.getList(row.fieldIndex("probs")).stream().mapToDouble(v -> (Double) v).toArray());
     }
 
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      admin
-          .createTopics(List.of(new NewTopic("probs", 2, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
+    createTopic("probs");
     SparkSubmit.Run toKafka =
-        SparkSubmit.local(
-            "stream",
-            "--kafka-bootstrap",
-            bootstrap,
-            "--topic",
-            "logits",
-            "--value-schema",
-            valueSchema,
+        kafkaStream(
+            "to-kafka-checkpoint",
             "--output-topic",
             "probs",
-            "--checkpoint",
-            dir.resolve("to-kafka-checkpoint").toString(),
             "--apply",
             "p=sigmoid(id)",
             "--apply",
