@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -214,6 +215,8 @@ final class StreamCommand implements Callable<Integer> {
           "the stream failed in micro-batch " + progress.lastBatch + ": " + RunCommand.firstLine(e),
           e);
     }
+    // Listeners hear of progress asynchronously: the summary waits for the last of it.
+    progress.terminated.await(30, TimeUnit.SECONDS);
     printSummary(progress, (System.nanoTime() - start) / 1e9, stopRequested.get());
     return 0;
   }
@@ -482,10 +485,11 @@ final class StreamCommand implements Callable<Integer> {
 
   /** One line per micro-batch; totals for the summary. */
   private final class Progress extends StreamingQueryListener {
-    long batches;
-    long lastBatch = -1;
+    volatile long batches;
+    volatile long lastBatch = -1;
     final AtomicLong rows = new AtomicLong();
     final AtomicLong malformed = new AtomicLong();
+    final CountDownLatch terminated = new CountDownLatch(1);
 
     @Override
     public void onQueryStarted(QueryStartedEvent event) {}
@@ -512,7 +516,9 @@ final class StreamCommand implements Callable<Integer> {
     }
 
     @Override
-    public void onQueryTerminated(QueryTerminatedEvent event) {}
+    public void onQueryTerminated(QueryTerminatedEvent event) {
+      terminated.countDown(); // after the query's last progress event
+    }
   }
 
   private void printSummary(Progress progress, double seconds, boolean stopped) {
