@@ -396,6 +396,8 @@ class StreamIT {
     Path empty = Files.createDirectories(dir.resolve("empty-landing"));
     String out = dir.resolve("bad-out").toString();
     String checkpoint = dir.resolve("bad-checkpoint").toString();
+    Path foreign = Files.createDirectories(dir.resolve("not-a-stream-output"));
+    Files.writeString(foreign.resolve("report.csv"), "a,b\n");
     Map<String, String[]> cases =
         Map.of(
             "is empty, so its schema cannot be inferred; give --schema 'DDL'",
@@ -464,6 +466,19 @@ class StreamIT {
               checkpoint,
               "--apply",
               "p=sigmoid(id)"
+            },
+            "--output "
+                + foreign
+                + " holds files that no stream wrote; choose an empty or new folder",
+            new String[] {
+              "--input",
+              landing.toString(),
+              "--output",
+              foreign.toString(),
+              "--checkpoint",
+              checkpoint,
+              "--apply",
+              "p=softmax(logits)"
             });
     for (var c : cases.entrySet()) {
       List<String> args = new ArrayList<>(List.of("stream"));
