@@ -391,6 +391,7 @@ class StreamIT {
     assertTrue(seconds < 60, "took " + seconds + " s");
   }
 
+  @Tag("faults")
   @Test
   void badStreamInputIsOneLineAndExitCode2() throws Exception {
     Path empty = Files.createDirectories(dir.resolve("empty-landing"));
