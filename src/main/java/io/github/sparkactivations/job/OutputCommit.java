@@ -138,7 +138,7 @@ final class OutputCommit {
     List<String> files = new ArrayList<>();
     List<String> records = new ArrayList<>();
     for (Path file : stagedFiles()) {
-      String relative = staging.toUri().relativize(file.toUri()).getPath();
+      String relative = relative(file);
       if (relative.startsWith(RUNS + "/")) {
         records.add(relative);
       } else if (!relative.equals("_SUCCESS")) {
@@ -260,7 +260,7 @@ final class OutputCommit {
     return stagedFiles().stream()
         .filter(
             p ->
-                Arrays.stream(staging.toUri().relativize(p.toUri()).getPath().split("/"))
+                Arrays.stream(relative(p).split("/"))
                     .noneMatch(name -> name.startsWith("_") || name.startsWith(".")))
         .map(Path::toString)
         .toList();
@@ -279,6 +279,11 @@ final class OutputCommit {
     if (!committedAppend) {
       io(() -> fs.delete(staging, true));
     }
+  }
+
+  /** A staged file's path inside the staging folder, e.g. {@code day=2/part-0.parquet}. */
+  private String relative(Path stagedFile) {
+    return staging.toUri().relativize(stagedFile.toUri()).getPath();
   }
 
   private List<Path> stagedFiles() {

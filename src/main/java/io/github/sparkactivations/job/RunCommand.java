@@ -146,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
     // File system checks need no Spark context: fail fast, before one starts.
     Configuration hadoop = SparkHadoopUtil.get().newConfiguration(new SparkConf());
     OutputCommit commit = new OutputCommit(fileSystem(output, hadoop), qualify(output, hadoop));
-    refuseOverlap(commit.target(), hadoop);
+    refuseOverlap(output, inputs, hadoop);
     commit.recoverInterruptedRuns().forEach(line -> out.println("note: " + line));
     if (runId != null && commit.holdsRun(runId)) {
       out.println("run " + runId + " is already committed to " + output + ": nothing written");
@@ -199,11 +199,10 @@ final class RunCommand implements Callable<Integer> {
       long rowsOut =
           staged.isEmpty() ? 0 : spark.read().parquet(staged.toArray(String[]::new)).count();
       double seconds = (System.nanoTime() - start) / 1e9;
-      boolean appending = mode == Mode.APPEND && commit.targetExists();
+      boolean exists = commit.targetExists();
+      boolean appending = mode == Mode.APPEND && exists;
       String outcome =
-          appending
-              ? "appended " + staged.size() + " files"
-              : commit.targetExists() ? "replaced" : "created";
+          appending ? "appended " + staged.size() + " files" : exists ? "replaced" : "created";
       Map<String, Object> summary = summary(rowsIn, rowsOut, seconds, outcome);
       writeSummary(commit, summary, SUMMARY_FILE);
       if (runId != null) {
@@ -321,8 +320,8 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** Output equal to, inside, or containing an input would destroy what it reads. */
-  private void refuseOverlap(Path target, Configuration hadoop) {
-    String targetPath = target.toUri().getPath() + "/";
+  static void refuseOverlap(String output, List<String> inputs, Configuration hadoop) {
+    String targetPath = qualify(output, hadoop).toUri().getPath() + "/";
     for (String input : inputs) {
       Path in = qualify(globFreePrefix(input), hadoop);
       String inputPath = in.toUri().getPath() + "/";

@@ -345,29 +345,26 @@ final class StreamCommand implements Callable<Integer> {
       reader = reader.option("maxOffsetsPerTrigger", maxPerTrigger);
     }
     StructType withMalformed = values.add(MALFORMED, DataTypes.StringType);
-    Column[] passThrough = {
-      col("key"), col("topic"), col("partition"), col("offset"), col("timestamp")
-    };
     Column value =
         from_json(
             col("value").cast("string"),
             withMalformed,
             Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", MALFORMED));
-    Dataset<Row> records = reader.load();
     Dataset<Row> parsed =
-        records
-            .select(records.col("*"), value.as("parsed"))
-            .select(concat(passThrough, col("parsed.*")));
+        reader
+            .load()
+            .withColumn("value", value)
+            .select(
+                col("key"),
+                col("topic"),
+                col("partition"),
+                col("offset"),
+                col("timestamp"),
+                col("value.*"));
     return parsed
         .observe(METRICS, sum(when(col(MALFORMED).isNotNull(), 1).otherwise(0)).as("malformed"))
         .filter(col(MALFORMED).isNull())
         .drop(MALFORMED);
-  }
-
-  private static Column[] concat(Column[] columns, Column last) {
-    Column[] all = Arrays.copyOf(columns, columns.length + 1);
-    all[columns.length] = last;
-    return all;
   }
 
   private DataStreamWriter<Row> sink(Dataset<Row> result) {
@@ -460,12 +457,7 @@ final class StreamCommand implements Callable<Integer> {
               + " holds files that no stream wrote; choose an empty or new folder");
     }
     if (input != null) {
-      String in = new Path(input).toUri().getPath() + "/";
-      String to = path.toUri().getPath() + "/";
-      if (in.startsWith(to) || to.startsWith(in)) {
-        throw new UsageException(
-            "--output " + output + " overlaps --input " + input + "; write somewhere else");
-      }
+      RunCommand.refuseOverlap(output, List.of(input), hadoop);
     }
   }
 

@@ -61,12 +61,15 @@ class StreamIT {
             "id", "transform(sequence(0, 9), i -> CAST(sin(id * 3 + i) * 7 AS FLOAT)) AS logits")
         .write()
         .parquet(landing.toString());
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = freePort();
     bootstrap = "127.0.0.1:" + port;
     assertEquals(0, kafka("start", "--port", Integer.toString(port)));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   @AfterAll
@@ -360,10 +363,7 @@ class StreamIT {
   @Tag("faults")
   @Test
   void anUnreachableBrokerFailsInBoundedTime() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = freePort();
     long start = System.nanoTime();
     SparkSubmit.Run run =
         SparkSubmit.local(
