@@ -262,34 +262,37 @@ public final class ArrayKernels {
         pivot = v;
       }
     }
+    // Widened in a loop of their own: the JIT's float-to-double conversion writes half a register
+    // and waits on its last writer, which fused with exp would chain each value to the one before.
+    double[] z = widen(x, offset, length);
     if (nan || Float.isInfinite(pivot)) {
-      double[] wide = widen(x, offset, length);
-      exponentialNormalise(wide, 0, length, wide, 0, t, log);
-      narrow(wide, out, outOffset);
+      exponentialNormalise(z, 0, length, z, 0, t, log);
+      narrow(z, out, outOffset);
       return;
     }
+    double shift = pivot;
     double scale = 1 / t;
     if (log) {
       // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel.
       double rest = 0;
       for (int i = 0; i < length; i++) {
-        rest += i == p ? 0 : Math.exp((x[offset + i] - (double) pivot) * scale);
+        z[i] = (z[i] - shift) * scale;
+        rest += i == p ? 0 : Math.exp(z[i]);
       }
       double logTotal = Math.log1p(rest);
       for (int i = 0; i < length; i++) {
-        out[outOffset + i] = (float) ((x[offset + i] - (double) pivot) * scale - logTotal);
+        out[outOffset + i] = (float) (z[i] - logTotal);
       }
       return;
     }
-    double[] e = new double[length];
     double sum = 0;
     for (int i = 0; i < length; i++) {
-      e[i] = Math.exp((x[offset + i] - (double) pivot) * scale);
-      sum += e[i];
+      z[i] = Math.exp((z[i] - shift) * scale);
+      sum += z[i];
     }
     double reciprocal = 1 / sum;
     for (int i = 0; i < length; i++) {
-      out[outOffset + i] = (float) (e[i] * reciprocal);
+      out[outOffset + i] = (float) (z[i] * reciprocal);
     }
   }
 

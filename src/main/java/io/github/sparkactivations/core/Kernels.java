@@ -1,5 +1,6 @@
 package io.github.sparkactivations.core;
 
+import org.apache.commons.numbers.gamma.Erf;
 import org.apache.commons.numbers.gamma.Erfc;
 import org.apache.commons.numbers.gamma.Erfcx;
 
@@ -22,6 +23,9 @@ public final class Kernels {
   /** Below this, {@code exp(x)} is subnormal and loses relative precision. */
   private static final double EXP_SUBNORMAL = -708.0;
 
+  /** For x above this, sigmoid(x) rounds to 1 in x sigmoid(x): e^-x is below 2^-54. */
+  private static final double SILU_LINEAR = 40.0;
+
   /** For x above this, tanh(softplus(x)) rounds to 1 (its deficit 2e^-2x is below 2^-54). */
   private static final double MISH_LINEAR = 20.0;
 
@@ -37,6 +41,9 @@ public final class Kernels {
 
   private static final double MINUS_INV_SQRT2_LO = 4.833646656726457e-17;
   private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
+
+  /** From this x up, GELU is x/2 (1 + erf(x/sqrt 2)): 1 + erf stays above 0.47. */
+  private static final double GELU_ERF_LIMIT = -0.5;
 
   /** Below this x, erfc(-x/sqrt 2) approaches the subnormal range (it is subnormal past -37.5). */
   private static final double GELU_SCALED_TAIL = -36.0;
@@ -66,15 +73,23 @@ public final class Kernels {
     return x;
   }
 
+  /**
+   * 1/(1 + e^-x) for x >= 0, e^x/(1 + e^x) below, each quotient corrected by its exact residual and
+   * the rounding error of 1 + e. Written out rather than through {@link #divide}: here the quotient
+   * is never zero or infinite, and the special cases' tests cost time in every row.
+   */
   public static double sigmoid(double x) {
     if (x >= 0) {
       double e = Math.exp(-x);
       double s = 1 + e;
-      return divide(1, 0, s, fastTwoSumError(1, e, s));
+      double r = 1 / s;
+      return r + (Math.fma(-r, s, 1) - r * fastTwoSumError(1, e, s)) * r;
     }
     double e = Math.exp(x); // NaN falls through here and stays NaN
     double s = 1 + e;
-    return divide(e, 0, s, fastTwoSumError(1, e, s));
+    double r = 1 / s;
+    double q = e * r;
+    return q + (Math.fma(-q, s, e) - q * fastTwoSumError(1, e, s)) * r;
   }
 
   public static double logSigmoid(double x) {
@@ -122,18 +137,21 @@ public final class Kernels {
 
   /** Exact GELU, x * Phi(x) = x/2 * erfc(-x/sqrt 2). */
   public static double gelu(double x) {
+    if (x >= GELU_ERF_LIMIT) {
+      // 1 + erf(x/sqrt 2) neither cancels nor amplifies the rounding of x/sqrt 2 here.
+      return x * (0.5 * (1 - Erf.value(x * MINUS_INV_SQRT2_HI)));
+    }
     if (x < GELU_SCALED_TAIL) {
       return geluTail(x);
     }
-    if (x == Double.POSITIVE_INFINITY) {
-      return x;
-    }
     // erfc's condition number grows like 2z^2: carry the rounding error of z = -x/sqrt(2) and
-    // apply it as a first-order correction, erfc(z + dz) = erfc(z) - dz * 2/sqrt(pi) * e^(-z^2).
+    // apply it as a first-order correction, erfc(z + dz) = erfc(z) - dz * 2/sqrt(pi) * e^(-z^2),
+    // folded into the last product so that only one rounding follows erfc's own.
     double z = x * MINUS_INV_SQRT2_HI;
     double dz = Math.fma(x, MINUS_INV_SQRT2_HI, -z) + x * MINUS_INV_SQRT2_LO;
-    double erfc = Erfc.value(z) - dz * TWO_OVER_SQRT_PI * Math.exp(-z * z);
-    return x * (0.5 * erfc); // halving erfc is exact; halving a subnormal x would not be
+    double correction = -dz * TWO_OVER_SQRT_PI * Math.exp(-z * z);
+    double half = 0.5 * x; // exact: x < -0.5 is far from the subnormal range
+    return Math.fma(half, Erfc.value(z), half * correction);
   }
 
   /**
@@ -164,6 +182,11 @@ public final class Kernels {
     if (x < GELU_TANH_UNDERFLOW) {
       return -0.0;
     }
+    if (x >= 0) {
+      // For u >= 0, sigmoid(2u) damps the rounding error of u: 2u(1 - sigmoid(2u)) <= 0.28.
+      double u = SQRT_2_OVER_PI_HI * (x + GELU_TANH_CUBIC_HI * (x * x * x));
+      return x * sigmoid(2 * u);
+    }
     double square = x * x;
     double squareError = Math.fma(x, x, -square);
     double cube = square * x;
@@ -189,19 +212,31 @@ public final class Kernels {
     return x * (sigmoid + sigmoid * (1 - sigmoid) * (2 * uError));
   }
 
+  /** x e^x/(1 + e^x), corrected as in {@link #sigmoid}, with x e^x kept exact below zero. */
   public static double silu(double x) {
-    if (x >= 0) {
+    if (x > 0) {
+      if (x > SILU_LINEAR) {
+        return x;
+      }
       double e = Math.exp(-x);
       double s = 1 + e;
-      return divide(x, 0, s, fastTwoSumError(1, e, s));
+      double r = 1 / s;
+      double q = x * r;
+      return q + (Math.fma(-q, s, x) - q * fastTwoSumError(1, e, s)) * r;
     }
-    if (x > EXP_SUBNORMAL) {
+    if (x < 0) {
+      if (x <= EXP_SUBNORMAL) {
+        return xTimesExpTail(x);
+      }
       double e = Math.exp(x);
       double s = 1 + e;
+      double r = 1 / s;
       double p = x * e;
-      return divide(p, Math.fma(x, e, -p), s, fastTwoSumError(1, e, s));
+      double q = p * r;
+      double residual = Math.fma(-q, s, p) + Math.fma(x, e, -p) - q * fastTwoSumError(1, e, s);
+      return q + residual * r;
     }
-    return xTimesExpTail(x);
+    return x; // ±0 keep their sign; NaN stays NaN
   }
 
   /** x * tanh(softplus(x)) = x * n / (n + 2) with n = e^x (e^x + 2), all sums kept exact. */
@@ -229,6 +264,10 @@ public final class Kernels {
     double bx = beta * x;
     if (bx > threshold) {
       return x;
+    }
+    if (beta == 1) {
+      // beta x = x exactly: no rounding error to carry and nothing to divide by.
+      return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
     }
     if (bx > 0) {
       return x + Math.log1p(Math.exp(-bx)) / beta; // x itself never overflows

@@ -192,12 +192,15 @@ final class RunCommand implements Callable<Integer> {
       return 0;
     }
 
-    long rowsIn = input.count();
+    // A query may drop or add rows, so count its input; --apply keeps them, so its output's count
+    // (read back from the written files) is the input's too, without a job to count the input.
+    Long queryRowsIn = transformation.oneRowPerInputRow() ? null : input.count();
     try {
       write(result, commit.staging().toString());
       List<String> staged = commit.stagedDataFiles();
       long rowsOut =
           staged.isEmpty() ? 0 : spark.read().parquet(staged.toArray(String[]::new)).count();
+      long rowsIn = queryRowsIn != null ? queryRowsIn : rowsOut;
       double seconds = (System.nanoTime() - start) / 1e9;
       boolean exists = commit.targetExists();
       boolean appending = mode == Mode.APPEND && exists;

@@ -68,6 +68,13 @@ final class Transformation {
     return sql != null ? query(spark, input) : applyAll(input);
   }
 
+  /**
+   * Whether every input row gives exactly one output row: --apply only adds or replaces columns.
+   */
+  boolean oneRowPerInputRow() {
+    return sql == null;
+  }
+
   /** One line per applied activation, or the query: for summaries and checkpoints. */
   List<String> describe() {
     return sql != null

@@ -354,8 +354,62 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
         ScalaCollections.seq(List.of(code)), ScalaCollections.seq(List.<JavaCode>of()));
   }
 
-  /** A loop over the elements calling the kernel directly; null elements stay null. */
+  /**
+   * The kernel applied in place to the array widened to doubles, then one rounding back to the
+   * element type. Widening in a loop of its own matters for float input: the JIT's float-to-double
+   * conversion writes half a register and so waits on its last writer, and fused with the kernel
+   * that chains every element to the one before. An array holding nulls takes a loop that keeps
+   * them null.
+   */
   private String elementwiseArrayCode(CodegenContext ctx, ExprCode ev, String in, boolean asFloat) {
+    // One buffer per generated iterator (so per task), reused by every row.
+    String values =
+        ctx.addMutableState("double[]", "values", name -> name + " = new double[0];", false, true);
+    String n = ctx.freshName("n");
+    String i = ctx.freshName("i");
+    String apply = values + "[" + i + "] = " + kernelCall(KERNELS, values + "[" + i + "]") + ";";
+    return "int "
+        + n
+        + " = "
+        + in
+        + ".numElements();\n"
+        + "if ("
+        + values
+        + ".length < "
+        + n
+        + ") { "
+        + values
+        + " = new double["
+        + n
+        + "]; }\n"
+        + "if ("
+        + ARRAYS
+        + ".readDoubles("
+        + in
+        + ", "
+        + elementTypeReference(ctx)
+        + ", "
+        + values
+        + ")) {\n"
+        + forEach(i, n, apply)
+        + ev.value()
+        + " = "
+        + ARRAYS
+        + ".fromDoubles("
+        + values
+        + ", "
+        + n
+        + ", "
+        + asFloat
+        + ");\n}"
+        + (inputContainsNull()
+            ? " else {\n" + elementwiseWithNullsCode(ctx, ev, in, asFloat) + "}\n"
+            : "\n");
+  }
+
+  /** A loop over the elements calling the kernel directly; null elements stay null. */
+  private String elementwiseWithNullsCode(
+      CodegenContext ctx, ExprCode ev, String in, boolean asFloat) {
     String n = ctx.freshName("n");
     String out = ctx.freshName("out");
     String i = ctx.freshName("i");
@@ -368,19 +422,17 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
     String result = (asFloat ? "(float) " : "") + kernelCall(KERNELS, "(double) " + element);
     String set = out + (asFloat ? ".setFloat(" : ".setDouble(") + i + ", " + result + ");";
     String body =
-        inputContainsNull()
-            ? "if ("
-                + in
-                + ".isNullAt("
-                + i
-                + ")) { "
-                + out
-                + ".setNullAt("
-                + i
-                + "); } else { "
-                + set
-                + " }"
-            : set;
+        "if ("
+            + in
+            + ".isNullAt("
+            + i
+            + ")) { "
+            + out
+            + ".setNullAt("
+            + i
+            + "); } else { "
+            + set
+            + " }";
     return "int "
         + n
         + " = "

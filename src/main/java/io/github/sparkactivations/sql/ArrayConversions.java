@@ -1,6 +1,5 @@
 package io.github.sparkactivations.sql;
 
-import io.github.sparkactivations.core.ArrayKernels;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
@@ -25,23 +24,37 @@ public final class ArrayConversions {
 
   /** The array's elements as doubles, or null if any element is null. */
   public static double[] toDoubles(ArrayData array, DataType elementType) {
+    double[] x = new double[array.numElements()];
+    return readDoubles(array, elementType, x) ? x : null;
+  }
+
+  /**
+   * Writes the array's elements as doubles to the front of {@code into} (at least as long as the
+   * array); false, with {@code into} partly written, if any element is null.
+   */
+  public static boolean readDoubles(ArrayData array, DataType elementType, double[] into) {
     int n = array.numElements();
     if (array instanceof UnsafeArrayData unsafe && !hasNull(array, n)) {
       if (elementType instanceof DoubleType) {
-        return unsafe.toDoubleArray(); // one bulk copy
+        for (int i = 0; i < n; i++) {
+          into[i] = unsafe.getDouble(i);
+        }
+        return true;
       }
       if (elementType instanceof FloatType) {
-        return ArrayKernels.widen(unsafe.toFloatArray(), 0, n);
+        for (int i = 0; i < n; i++) {
+          into[i] = unsafe.getFloat(i);
+        }
+        return true;
       }
     }
-    double[] x = new double[n];
     for (int i = 0; i < n; i++) {
       if (array.isNullAt(i)) {
-        return null;
+        return false;
       }
-      x[i] = elementAsDouble(array, i, elementType);
+      into[i] = elementAsDouble(array, i, elementType);
     }
-    return x;
+    return true;
   }
 
   /** A float array's elements, or null if any element is null. */
@@ -81,12 +94,20 @@ public final class ArrayConversions {
 
   /** A Spark array of the values, rounded once to float when the input was float. */
   public static ArrayData fromDoubles(double[] values, boolean asFloat) {
-    if (!asFloat) {
-      return UnsafeArrayData.fromPrimitiveArray(values);
+    return fromDoubles(values, values.length, asFloat);
+  }
+
+  /** A Spark array of the first {@code n} values, rounded once to float when asked. */
+  public static ArrayData fromDoubles(double[] values, int n, boolean asFloat) {
+    UnsafeArrayData out = UnsafeArrayData.createFreshArray(n, asFloat ? 4 : 8);
+    for (int i = 0; i < n; i++) {
+      if (asFloat) {
+        out.setFloat(i, (float) values[i]);
+      } else {
+        out.setDouble(i, values[i]);
+      }
     }
-    float[] floats = new float[values.length];
-    ArrayKernels.narrow(values, floats, 0);
-    return fromFloats(floats);
+    return out;
   }
 
   public static ArrayData fromFloats(float[] values) {

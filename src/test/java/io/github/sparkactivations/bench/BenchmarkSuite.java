@@ -114,6 +114,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
         List<Group> arrays = sql.arrayGroups();
         scalar.forEach(g -> addSection(g.table()));
         arrays.forEach(g -> addSection(g.table()));
+        addSection(sql.shortRows());
         lineRow =
             LineRatios.row(
                 Version.sparkLine() + "_" + Version.scalaBinaryVersion(),
@@ -136,6 +137,8 @@ public final class BenchmarkSuite implements Callable<Integer> {
         MemoryCase longRow = scale.longRowMemoryCase() ? driver.longArray(spark) : null;
         Group endToEnd = driver.endToEnd(spark);
         addSection(endToEnd.table());
+        addSection(driver.wholeProcess(spark).table());
+        addSection(driver.startupProfile(spark));
         addSection(driver.streamAgainstRun(spark).table());
         addMemory(longRow, endToEnd, scale);
       }

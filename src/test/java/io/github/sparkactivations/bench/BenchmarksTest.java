@@ -37,7 +37,7 @@ class BenchmarksTest {
     List<Group> groups = new ArrayList<>(scalar);
     groups.addAll(arrays);
     groups.add(sql.transformerGroup());
-    assertEquals(10, groups.size());
+    assertEquals(17, groups.size());
     for (Group group : groups) {
       assertEquals(Role.BASELINE, group.baseline().role());
       assertEquals(1.0, group.ratio(group.baseline().name()));
@@ -49,12 +49,17 @@ class BenchmarksTest {
         row.matches(
             "\\| 4\\.2_2\\.13 \\| 4\\.2\\.0 \\(2\\.13\\.18\\) (\\| [0-9.]+ ){5}\\| 2026-01-01 \\|"),
         row);
+    String shortRows = sql.shortRows();
+    assertEquals(4 + 4, shortRows.split("\n").length, shortRows);
     SqlBenchmarks.Scaling classes = sql.classScaling();
     assertEquals(4, classes.points().size());
     assertEquals(2, sql.rowScaling().points().size());
-    // Two targets per element-wise group (built-in, UDF), one per array or transformer group.
+    // Two targets per element-wise group (built-in, UDF), one per array or transformer group,
+    // two sizes of three short-row functions, two slopes.
     assertEquals(
-        2 * 5 + 1 + 2 * 2 + 1 + 1 + 2, targets.table().split("\n").length - 2, targets.table());
+        2 * 11 + 1 + 2 * 2 + 1 + 1 + 2 * 3 + 2,
+        targets.table().split("\n").length - 2,
+        targets.table());
   }
 
   @Test

@@ -20,6 +20,8 @@ final class NaiveUdfs {
 
   static void register(SparkSession spark) {
     scalar(spark, "udf_sigmoid", x -> 1 / (1 + Math.exp(-x)));
+    scalar(spark, "udf_log_sigmoid", x -> -(Math.max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x)))));
+    scalar(spark, "udf_silu", x -> x / (1 + Math.exp(-x)));
     scalar(spark, "udf_relu", x -> Math.max(x, 0));
     scalar(spark, "udf_gelu", x -> 0.5 * x * (1 + Erf.value(x * SQRT_HALF)));
     scalar(

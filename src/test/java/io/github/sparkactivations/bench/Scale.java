@@ -12,6 +12,7 @@ record Scale(
     long[] scalingRows,
     long scalingElements,
     long driverRows,
+    long wholeRunRows,
     long streamRows,
     int driverRepetitions,
     int warmups,
@@ -31,6 +32,7 @@ record Scale(
           new long[] {1_000_000L, 10_000_000L, 50_000_000L},
           10_000_000L,
           10_000_000L,
+          2_000_000L,
           1_000_000L,
           2,
           2,
@@ -46,11 +48,12 @@ record Scale(
           1_000_000L,
           50_000L,
           50_000L,
+          50_000L,
           1,
           1,
           2);
 
   static final Scale TINY =
       new Scale(
-          "tiny", 20_000L, 20_000L, 200L, new long[] {2_000L, 20_000L}, 20_000L, 0, 0, 0, 0, 1);
+          "tiny", 20_000L, 20_000L, 200L, new long[] {2_000L, 20_000L}, 20_000L, 0, 0, 0, 0, 0, 1);
 }
