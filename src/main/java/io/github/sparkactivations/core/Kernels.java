@@ -42,7 +42,7 @@ public final class Kernels {
   private static final double MINUS_INV_SQRT2_LO = 4.833646656726457e-17;
   private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
 
-  /** From this x up, GELU is x/2 (1 + erf(x/sqrt 2)): 1 + erf stays above 0.47. */
+  /** From this x up, GELU is x/2 (1 + erf(x/sqrt 2)): 1 + erf stays above 0.6. */
   private static final double GELU_ERF_LIMIT = -0.5;
 
   /** Below this x, erfc(-x/sqrt 2) approaches the subnormal range (it is subnormal past -37.5). */

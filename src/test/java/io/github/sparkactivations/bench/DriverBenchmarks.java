@@ -250,13 +250,13 @@ final class DriverBenchmarks {
               "--input",
               input.toString(),
               "--output",
-              work.resolve("out/batch").toString(),
+              output("batch").toString(),
               "--mode",
               "overwrite",
               "--apply",
               "softmax(logits)");
-      delete(work.resolve("out/stream"));
-      delete(work.resolve("out/stream-checkpoint"));
+      delete(output("stream"));
+      delete(output("stream-checkpoint"));
       stream[i] =
           wallMillis(
               "stream",
@@ -264,9 +264,9 @@ final class DriverBenchmarks {
               "--input",
               input.toString(),
               "--output",
-              work.resolve("out/stream").toString(),
+              output("stream").toString(),
               "--checkpoint",
-              work.resolve("out/stream-checkpoint").toString(),
+              output("stream-checkpoint").toString(),
               "--apply",
               "softmax(logits)");
     }
@@ -347,7 +347,7 @@ final class DriverBenchmarks {
       Row check =
           spark
               .read()
-              .parquet(work.resolve("out/long-array").toString())
+              .parquet(output("long-array").toString())
               .selectExpr("size(logits)", "aggregate(logits, 0D, (s, p) -> s + p)")
               .first();
       boolean normalised = check.getInt(0) == LONG_ARRAY && Math.abs(check.getDouble(1) - 1) < 1e-4;
@@ -365,11 +365,10 @@ final class DriverBenchmarks {
 
   /** Runs the job on {@code input} and returns the time its summary reports, in seconds. */
   private double runJob(String name, Path input, String... what) {
-    Path output = work.resolve("out/" + name);
     job(name, runArguments(name, input, what));
     try {
       return new ObjectMapper()
-          .readTree(output.resolve("_ACTIVATIONS.json").toFile())
+          .readTree(output(name).resolve("_ACTIVATIONS.json").toFile())
           .get("seconds")
           .asDouble();
     } catch (IOException e) {
@@ -379,12 +378,16 @@ final class DriverBenchmarks {
 
   /** {@code run} from {@code input} to out/{@code name}, overwriting it, doing {@code what}. */
   private String[] runArguments(String name, Path input, String... what) {
-    Path output = work.resolve("out/" + name);
     List<String> arguments =
-        new ArrayList<>(List.of("run", "--input", input.toString(), "--output", output.toString()));
+        new ArrayList<>(
+            List.of("run", "--input", input.toString(), "--output", output(name).toString()));
     arguments.addAll(List.of("--mode", "overwrite"));
     arguments.addAll(List.of(what));
     return arguments.toArray(String[]::new);
+  }
+
+  private Path output(String name) {
+    return work.resolve("out/" + name);
   }
 
   private void job(String name, String... arguments) {
