@@ -7,8 +7,8 @@
 #   scripts/connect-server.sh status
 #   scripts/connect-server.sh stop
 #
-# Exit codes: 0 started, 2 bad usage (busy port, already running), 3 the server module cannot be
-# fetched, 1 the server failed. Clients connect to sc://127.0.0.1:P, or with a token to
+# Exit codes: 0 started, 2 bad usage (busy port, already running), 3 no server module is published
+# for the line (4.1), 1 the server failed or its module could not be fetched. Clients connect to sc://127.0.0.1:P, or with a token to
 # sc://localhost:P/;token=T (the JVM client sends a token over plaintext only to "localhost").
 # Stopped by PID, never by name.
 set -euo pipefail
@@ -43,12 +43,17 @@ case "$command" in
       # Spark's runtime from Maven Central lacks the Connect server module: fetch it (once).
       source scripts/spark-runtime.sh
       if [[ ! -f "$runtime/connect/complete" ]]; then
+        module_version="$(line_property spark.connect.version)"
+        if [[ -z "$module_version" ]]; then
+          echo "connect-server.sh: Maven Central has no Spark Connect server module for Spark $line; with a Spark $line installation, set SPARK_HOME" >&2
+          exit 3
+        fi
         echo "Adding the Spark Connect server to $runtime (once) ..." >&2
         rm -rf "$runtime/connect"
-        module="org.apache.spark:spark-connect_$scala:$(line_property spark.connect.version)"
+        module="org.apache.spark:spark-connect_$scala:$module_version"
         if ! fetch_jars "$runtime/connect" "$module" -DincludeArtifactIds="spark-connect_$scala,spark-pipelines_$scala"; then
-          echo "connect-server.sh: cannot fetch $module from Maven Central; with a Spark $line installation, set SPARK_HOME" >&2
-          exit 3
+          echo "connect-server.sh: cannot fetch $module from Maven Central; check the network, or set SPARK_HOME to a Spark $line installation" >&2
+          exit 1
         fi
         touch "$runtime/connect/complete"
       fi

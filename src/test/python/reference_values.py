@@ -84,11 +84,11 @@ def logit(p):
     return mp.log(p / (1 - p))
 
 
-# name, spec, f(x) on finite x, (f(-inf), f(+inf))
+# name, spec, f(x) on finite x, (f(-inf), f(+inf)); "-0" where a limit is zero from below
 ELEMENTWISE = [
     ("identity", "identity", lambda x: x, (-INF, INF)),
     ("sigmoid", "sigmoid", sigmoid, (0, 1)),
-    ("log_sigmoid", "log_sigmoid", lambda x: -softplus1(-x), (-INF, 0)),
+    ("log_sigmoid", "log_sigmoid", lambda x: -softplus1(-x), (-INF, "-0")),
     ("logit", "logit", logit, (mp.nan, mp.nan)),
     ("relu", "relu", lambda x: max(x, 0), (0, INF)),
     ("relu6", "relu6", clip(0, 6), (0, 6)),
@@ -99,11 +99,12 @@ ELEMENTWISE = [
     ("selu", "selu", lambda x: SELU_SCALE * elu(x, SELU_ALPHA), (-SELU_SCALE * SELU_ALPHA, INF)),
     ("celu", "celu", lambda x: x if x > 0 else mp.expm1(x), (-1, INF)),
     ("celu", "celu(alpha=0.5)", lambda x: x if x > 0 else mpf(0.5) * mp.expm1(x / mpf(0.5)), (-0.5, INF)),
-    ("gelu", "gelu", gelu, (0, INF)),
-    ("gelu", "gelu(approximate=tanh)", gelu_tanh, (0, INF)),
-    ("silu", "silu", lambda x: x * sigmoid(x), (0, INF)),
-    ("silu", "swish", lambda x: x * sigmoid(x), (0, INF)),
-    ("mish", "mish", lambda x: x * mp.tanh(softplus1(x)), (0, INF)),
+    ("celu", "celu(alpha=2.0)", lambda x: x if x > 0 else 2 * mp.expm1(x / 2), (-2, INF)),
+    ("gelu", "gelu", gelu, ("-0", INF)),
+    ("gelu", "gelu(approximate=tanh)", gelu_tanh, ("-0", INF)),
+    ("silu", "silu", lambda x: x * sigmoid(x), ("-0", INF)),
+    ("silu", "swish", lambda x: x * sigmoid(x), ("-0", INF)),
+    ("mish", "mish", lambda x: x * mp.tanh(softplus1(x)), ("-0", INF)),
     ("softplus", "softplus", softplus(1, INF), (0, INF)),
     ("softplus", "softplus(beta=2.0)", softplus(2, INF), (0, INF)),
     ("softplus", "softplus(beta=0.7)", softplus(mpf(0.7), INF), (0, INF)),
@@ -119,13 +120,14 @@ ELEMENTWISE = [
     ("hard_shrink", "hard_shrink", lambda x: x if abs(x) > 0.5 else 0, (-INF, INF)),
     ("hard_shrink", "hard_shrink(lambda=1.0)", lambda x: x if abs(x) > 1 else 0, (-INF, INF)),
     ("threshold", "threshold(threshold=0.5, value=-1.0)", lambda x: x if x > 0.5 else -1, (-1, INF)),
+    ("threshold", "threshold(threshold=1.0, value=-1.0)", lambda x: x if x > 1 else -1, (-1, INF)),
 ]
 
 
 def real_inputs(rng):
     magnitudes = [0.0, 5e-324, 1e-320, 2.2250738585072014e-308, 1e-300, 1e-200, 1e-100, 1e-20,
-                  1e-10, 1e-5, 1e-3, 0.01, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 2.999, 3.0,
-                  3.001, 5.0, 6.0, 10.0, 19.0, 20.0, 21.0, 30.0, 36.0, 37.0, 40.0, 100.0, 700.0,
+                  1e-10, 1e-5, 1e-3, 0.01, 0.1, 0.25, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 2.999,
+                  3.0, 3.001, 5.0, 6.0, 7.5, 10.0, 19.0, 20.0, 21.0, 30.0, 36.0, 37.0, 40.0, 100.0, 700.0,
                   707.0, 708.0, 708.5, 709.0, 709.8, 710.0, 740.0, 745.0, 745.2, 746.0, 1000.0,
                   1e10, 1e100, 1e300, 1e308, 1.7976931348623157e308]
     xs = [s * m for m in magnitudes for s in (1.0, -1.0)]
@@ -147,13 +149,29 @@ def probability_inputs(rng):
 
 
 def fmt(v):
+    if isinstance(v, str):
+        return v  # "-0": mpmath has no signed zero
     if mp.isnan(v):
         return "nan"
     if mp.isinf(v):
         return "inf" if v > 0 else "-inf"
+    if v == 0:
+        return "0"
     if abs(v) < mpf("1e-1000"):
-        return "0"  # far below the smallest subnormal; keeps exponents within Java's BigDecimal
+        # Far below the smallest subnormal: its rounding is a zero of its sign (and this keeps
+        # exponents within Java's BigDecimal).
+        return "-0" if v < 0 else "0"
     return mp.nstr(v, 25, min_fixed=1, max_fixed=0)
+
+
+def signed(f, x):
+    """f(x), with an exact zero signed as the limit from x's side gives it (mpmath has no -0)."""
+    v = mpf(f(mpf(x)))
+    if v != 0:
+        return v
+    step = mpf(2) ** -1200
+    near = f(mpf(x) + (step if math.copysign(1, x) > 0 else -step))
+    return "-0" if near < 0 else mpf(0)
 
 
 def hexf(x):
@@ -181,10 +199,11 @@ def write_elementwise(rng):
                 if math.isnan(x):
                     v = mp.nan
                 elif math.isinf(x):
-                    v = mpf(at_inf if x > 0 else at_minus_inf)
+                    v = at_inf if x > 0 else at_minus_inf
+                    v = v if isinstance(v, str) else mpf(v)
                 else:
-                    v = f(mpf(x))
-                out.write(f"{spec}\t{hexf(x)}\t{fmt(mpf(v))}\n")
+                    v = signed(f, x)
+                out.write(f"{spec}\t{hexf(x)}\t{fmt(v)}\n")
 
 
 # ---- arrays -------------------------------------------------------------------------------
@@ -245,7 +264,7 @@ def write_arrays(rng):
         out.write("# case\tspec\tx (hex doubles)\texpected (mpmath, 256-bit precision)\n")
 
         def emit(case, spec, xs, values):
-            out.write(f"{case}\t{spec}\t{' '.join(map(hexf, xs))}\t{' '.join(fmt(mpf(v)) for v in values)}\n")
+            out.write(f"{case}\t{spec}\t{' '.join(map(hexf, xs))}\t{' '.join(fmt(v) for v in values)}\n")
 
         for case, xs in cases:
             m = [mpf(x) for x in xs]

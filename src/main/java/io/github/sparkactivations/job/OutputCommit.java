@@ -40,9 +40,6 @@ final class OutputCommit {
   /** In the target: one record per run id whose rows the output holds. */
   static final String RUNS = "_ACTIVATIONS_RUNS";
 
-  /** Tests name a point of an append where the driver stops dead, as kill -9 would stop it. */
-  static final String CRASH_POINT = "SPARK_ACTIVATIONS_TEST_CRASH_POINT";
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FileSystem fs;
@@ -152,7 +149,7 @@ final class OutputCommit {
     }
     files.addAll(records);
     Manifest manifest = new Manifest(staging.toString(), files, List.of(replaced), runId);
-    crashPoint("before-manifest");
+    FaultPoints.reached("before-manifest");
     Path temporary = new Path(target, "." + APPEND_MANIFEST);
     try (OutputStream stream = io(() -> fs.create(temporary, true))) {
       JSON.writeValue(stream, manifest);
@@ -160,7 +157,7 @@ final class OutputCommit {
       throw new UncheckedIOException(e);
     }
     rename(temporary, new Path(target, APPEND_MANIFEST)); // the commit point
-    crashPoint("after-manifest");
+    FaultPoints.reached("after-manifest");
     committedAppend = true;
     try {
       finishAppend(manifest);
@@ -189,7 +186,7 @@ final class OutputCommit {
         io(() -> fs.mkdirs(destination.getParent()));
         rename(source, destination);
         moved++;
-        crashPoint("after-move-" + moved);
+        FaultPoints.reached("after-move-" + moved);
       } else if (!io(() -> fs.exists(destination))) {
         throw new IllegalStateException(
             "cannot finish the append recorded in "
@@ -199,7 +196,7 @@ final class OutputCommit {
                 + " is neither staged nor in the output; check the output, then delete that file");
       }
     }
-    crashPoint("before-cleanup");
+    FaultPoints.reached("before-cleanup");
     io(() -> fs.delete(new Path(target, APPEND_MANIFEST), false));
     io(() -> fs.delete(from, true));
     return moved;
@@ -243,12 +240,6 @@ final class OutputCommit {
       return JSON.readValue(stream, Manifest.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void crashPoint(String point) {
-    if (point.equals(System.getenv(CRASH_POINT))) {
-      Runtime.getRuntime().halt(137);
     }
   }
 

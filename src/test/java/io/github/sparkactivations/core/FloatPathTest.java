@@ -3,6 +3,9 @@ package io.github.sparkactivations.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -118,8 +121,84 @@ class FloatPathTest {
           }
         }
       }
-      // Reductions and indices read the widened values: nothing to round but the result.
-      default -> {}
+      // Reductions and indices read the widened values exactly: checked against plain
+      // definitions over the float row itself.
+      case DOUBLE -> {
+        double temperature = (Double) spec.arguments().get("temperature");
+        double expected = naiveLogSumExp(x, temperature);
+        double actual = spec.reduce(wide, 0, n);
+        if (Double.isFinite(expected)) {
+          // The naive sum carries about n roundings of its own, and max + T·log(sum) cancels
+          // where the two terms are larger than the result: bounded in their ulps.
+          double max = Arrays.stream(wide).max().orElseThrow();
+          double terms = Math.abs(expected) + 2 * Math.abs(max);
+          assertEquals(expected, actual, (n + 2) * Math.ulp(terms), spec + " of " + n);
+        } else {
+          assertEquals(expected, actual, spec + " of " + n);
+        }
+      }
+      case INDEX -> assertEquals(firstMaximum(x), spec.index(wide, 0, n), spec + " of " + n);
+      case TOP_K -> {
+        int k = (Integer) spec.arguments().get("k");
+        int[] indices = new int[n];
+        int count = spec.topK(wide, 0, n, indices);
+        boolean nan = false;
+        for (float v : x) {
+          nan |= Float.isNaN(v);
+        }
+        if (nan) {
+          assertEquals(ArrayKernels.NO_RESULT, count, spec + " with a NaN");
+          return;
+        }
+        // Descending by value, ties by index: a stable sort of the indices.
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          order.add(i);
+        }
+        order.sort((a, b) -> Float.compare(x[b], x[a]));
+        assertEquals(order.subList(0, Math.min(k, n)), toList(indices, count), spec + " of " + n);
+      }
     }
+  }
+
+  /** T·log Σ e^(x/T) from the maximum, in the plain order; -inf for a row of -inf. */
+  private static double naiveLogSumExp(float[] x, double temperature) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : x) {
+      if (Float.isNaN(v)) {
+        return Double.NaN;
+      }
+      max = Math.max(max, v);
+    }
+    if (Double.isInfinite(max)) {
+      return max;
+    }
+    double sum = 0;
+    for (float v : x) {
+      sum += Math.exp((v - max) / temperature);
+    }
+    return max + temperature * Math.log(sum);
+  }
+
+  /** The index of the first maximum, or NO_RESULT for a NaN anywhere. */
+  private static int firstMaximum(float[] x) {
+    int best = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (Float.isNaN(x[i])) {
+        return ArrayKernels.NO_RESULT;
+      }
+      if (x[i] > x[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static List<Integer> toList(int[] values, int count) {
+    List<Integer> list = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      list.add(values[i]);
+    }
+    return list;
   }
 }

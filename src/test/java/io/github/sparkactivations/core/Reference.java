@@ -93,7 +93,10 @@ public final class Reference {
     return worst;
   }
 
-  /** An exact value: a finite decimal, or a special double (NaN, ±inf). */
+  /**
+   * An exact value: a finite decimal (0 is +0), or a special double (NaN, ±inf, and -0: a negative
+   * zero or a negative value too small for any double).
+   */
   public record Exact(BigDecimal value, double special) {
 
     static Exact parse(String text) {
@@ -101,6 +104,7 @@ public final class Reference {
         case "nan" -> new Exact(null, Double.NaN);
         case "inf" -> new Exact(null, Double.POSITIVE_INFINITY);
         case "-inf" -> new Exact(null, Double.NEGATIVE_INFINITY);
+        case "-0" -> new Exact(null, -0.0);
         default -> new Exact(new BigDecimal(text), 0);
       };
     }
@@ -112,10 +116,12 @@ public final class Reference {
 
     /**
      * |computed - exact| in units of the last place of the exact value's double; 0 for matching
-     * specials, +inf for a mismatch in kind (NaN or infinity where a number was due).
+     * specials, +inf for a mismatch in kind (NaN or infinity where a number was due) or a zero of
+     * the wrong sign.
      */
     public double ulpError(double computed) {
-      if (value == null || Double.isInfinite(rounded())) {
+      boolean zeros = computed == 0 && rounded() == 0;
+      if (value == null || Double.isInfinite(rounded()) || zeros) {
         return Double.compare(computed, rounded()) == 0 ? 0 : Double.POSITIVE_INFINITY;
       }
       if (!Double.isFinite(computed)) {

@@ -33,6 +33,9 @@ class AppendIT {
   private static final int ROWS = 300;
   private static final int BIG_ROWS = 200_000;
 
+  /** Where the kill lands in the big append's moves (of 42). */
+  private static final int HALF_OF_THE_MOVES = 20;
+
   @TempDir static Path dir;
 
   /** An output holding day 1's run (run id day-1); tests append to copies of it. */
@@ -193,7 +196,7 @@ class AppendIT {
     Path output = copyOfDayOne("cut-" + point);
     SparkSubmit.Run cut =
         SparkSubmit.local(
-            Map.of(OutputCommit.CRASH_POINT, point), appendArgs(output, input(2), "day-2", 3));
+            Map.of(FaultPoints.CRASH_POINT, point), appendArgs(output, input(2), "day-2", 3));
     assertEquals(137, cut.code(), cut.out() + cut.err());
     if (point.equals("before-manifest")) {
       assertEquals(idsOf(1000, ROWS), ids(output), "nothing of the cut run is visible");
@@ -220,51 +223,68 @@ class AppendIT {
   }
 
   /**
-   * A real kill -9 of a larger append (40 files), once while Spark writes the staging folder and
-   * once as soon as the append's manifest appears (while files move); each time the retry leaves
-   * every row exactly once.
+   * A real kill -9 of a larger append (40 files): once while Spark writes the staging folder, and
+   * once halfway through the moves after the commit point, where a fault point holds the driver
+   * until the kill; each time the test checks that phase was hit, and the retry leaves every row
+   * exactly once.
    */
   @Tag("faults")
   @ParameterizedTest
-  @ValueSource(strings = {"staging", "manifest"})
+  @ValueSource(strings = {"writing", "moving"})
   void killedWhileWritingOrMovingThenRetriedEveryRowIsThereOnce(String when) throws Exception {
     Path output = copyOfDayOne("killed-" + when);
     String[] args = appendArgs(output, dir.resolve("big"), "big", 40);
-    Process process = SparkSubmit.start("local[2]", dir.resolve("killed-" + when + ".log"), args);
-    Path manifest = output.resolve(OutputCommit.APPEND_MANIFEST);
+    boolean writing = when.equals("writing");
+    Map<String, String> pause =
+        writing ? Map.of() : Map.of(FaultPoints.PAUSE_POINT, "after-move-" + HALF_OF_THE_MOVES);
+    Process process = SparkSubmit.start("local[2]", log(when), pause, args);
     long deadline = System.currentTimeMillis() + 180_000;
     while (process.isAlive()
         && System.currentTimeMillis() < deadline
-        && (when.equals("staging")
+        && (writing
             ? ActivationJobIT.leftovers(output).isEmpty()
-            : !Files.exists(manifest))) {
-      Thread.onSpinWait();
+            : !Files.readString(log(when)).contains("paused at after-move-"))) {
+      Thread.sleep(10);
     }
-    assertTrue(process.isAlive(), "the run ended before it could be killed: " + log(when));
+    assertTrue(process.isAlive(), "the run ended before it could be killed: " + read(when));
+    assertTrue(System.currentTimeMillis() < deadline, "the phase never came: " + read(when));
     process.destroyForcibly().waitFor();
-    boolean committed = Files.exists(manifest);
+    Path manifest = output.resolve(OutputCommit.APPEND_MANIFEST);
     List<Long> seen = ids(output);
-    System.out.println(
-        "killed at "
-            + when
-            + ": manifest "
-            + (committed ? "present" : "absent")
-            + ", readers saw "
-            + seen.size()
-            + " rows");
+    if (writing) {
+      List<String> staging = ActivationJobIT.leftovers(output);
+      assertEquals(1, staging.size(), staging.toString());
+      assertFalse(
+          Files.exists(output.resolveSibling(staging.get(0)).resolve("_SUCCESS")),
+          "killed after Spark's job had finished, not while it wrote");
+      assertFalse(Files.exists(manifest), "killed before the commit point");
+      assertEquals(idsOf(1000, ROWS), seen, "readers see nothing of the killed run");
+    } else {
+      assertTrue(Files.exists(manifest), "killed after the commit point");
+    }
+    System.out.println("killed while " + when + ": readers saw " + seen.size() + " rows");
 
     SparkSubmit.Run retry = SparkSubmit.local(args);
     assertEquals(0, retry.code(), retry.err());
+    if (!writing) {
+      // 40 data files, the summary and the run record.
+      String finished = "moved its last " + (42 - HALF_OF_THE_MOVES) + " of 42 files (run id big)";
+      assertTrue(retry.out().contains(finished), retry.out());
+    }
     List<Long> ids = ids(output);
-    System.out.println("killed at " + when + ": " + ids.size() + " rows after the retry");
+    System.out.println("killed while " + when + ": " + ids.size() + " rows after the retry");
     assertEquals(idsOf(1000, ROWS, 100_000, BIG_ROWS), ids);
     assertEquals(List.of(), ActivationJobIT.leftovers(output));
     assertEquals(List.of("big.json", "day-1.json"), runRecords(output));
   }
 
-  private static String log(String when) {
+  private static Path log(String when) {
+    return dir.resolve("killed-" + when + ".log");
+  }
+
+  private static String read(String when) {
     try {
-      return Files.readString(dir.resolve("killed-" + when + ".log"));
+      return Files.readString(log(when));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -40,10 +40,18 @@ final class SparkSubmit {
 
   /** Starts a run, its output and errors going to {@code log}. */
   static Process start(String master, Path log, String... args) throws IOException {
-    return new ProcessBuilder(command(master, JAR, args))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    return start(master, log, Map.of(), args);
+  }
+
+  /** Starts a run with these environment variables added. */
+  static Process start(String master, Path log, Map<String, String> environment, String... args)
+      throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command(master, JAR, args))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    return builder.start();
   }
 
   static Run run(String master, String... args) throws Exception {

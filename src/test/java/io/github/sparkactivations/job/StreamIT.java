@@ -207,16 +207,24 @@ class StreamIT {
         && System.currentTimeMillis() < deadline) {
       Thread.sleep(20);
     }
+    assertTrue(process.isAlive(), "the stream ended before the signal: " + Files.readString(log));
+    assertTrue(Files.readString(log).contains("batch 1:"), "no batch before the signal");
     process.destroy(); // SIGTERM
+    // From the signal: the current micro-batch (one file of 500 rows) and the stop.
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the stream did not stop within 60 s");
     String text = Files.readString(log);
     assertEquals(0, process.exitValue(), text);
     assertTrue(text.contains("stopping after the current micro-batch (SIGTERM)"), text);
     assertTrue(text.contains("(stopped by a signal)"), text);
+    int done = committedBatches(output);
+    assertTrue(done >= 2 && done < FILES, done + " of " + FILES + " batches before the stop");
 
     SparkSubmit.Run rest =
         SparkSubmit.local(folderStream(output, checkpoint, "probs=softmax(logits)"));
     assertEquals(0, rest.code(), rest.err());
+    assertTrue(
+        rest.out().contains(String.format("rows in:    %,d", (FILES - done) * ROWS_PER_FILE)),
+        "the restart processes what the stop left: " + rest.out());
     assertExactlyOnce(output, FILES * ROWS_PER_FILE);
   }
 
@@ -360,7 +368,6 @@ class StreamIT {
     return values;
   }
 
-  @Tag("faults")
   @Test
   void anUnreachableBrokerFailsInBoundedTime() throws Exception {
     int port = freePort();
@@ -388,10 +395,11 @@ class StreamIT {
                 + port
                 + " within 15 s; check --kafka-bootstrap and that the brokers run"),
         run.errorLines());
-    assertTrue(seconds < 60, "took " + seconds + " s");
+    // The Admin timeout, plus the process's own start (JVM, Spark's classes, and on a runtime's
+    // first run its class-data archive dump) on a loaded 2-core machine.
+    assertTrue(seconds < KafkaTopics.TIMEOUT_SECONDS + 60, "took " + seconds + " s");
   }
 
-  @Tag("faults")
   @Test
   void badStreamInputIsOneLineAndExitCode2() throws Exception {
     Path empty = Files.createDirectories(dir.resolve("empty-landing"));

@@ -85,6 +85,10 @@ class SqlAccuracyTest {
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
 
+  /**
+   * A float result is the double result rounded once: within half a float ulp of the exact value
+   * plus the double path's own budget, with infinities, NaN and the sign of zero exact.
+   */
   @Test
   void floatInputStaysFloatAndIsRoundedOnce() {
     List<String> specs = new ArrayList<>(POINTS.keySet());
@@ -98,24 +102,34 @@ class SqlAccuracyTest {
     List<String> failures = new ArrayList<>();
     for (int s = 0; s < specs.size(); s++) {
       assertEquals(DataTypes.FloatType, schema.fields()[s + 1].dataType(), specs.get(s));
+      double budget = Reference.ulpBudget(Spec.parse(specs.get(s)));
       Map<Double, Reference.Exact> exact = new LinkedHashMap<>();
-      POINTS.get(specs.get(s)).forEach(p -> exact.put(p.x(), p.expected()));
+      POINTS.get(specs.get(s)).stream()
+          .filter(p -> (double) (float) p.x() == p.x() || Double.isNaN(p.x()))
+          .forEach(p -> exact.put(p.x(), p.expected()));
+      int checked = 0;
       for (Row row : rows) {
         double x = row.getFloat(0);
         Reference.Exact expected = exact.get(x);
         if (expected == null) {
-          continue;
+          continue; // a point of another function's input set (logit's are probabilities)
         }
+        checked++;
         float y = row.getFloat(s + 1);
-        float rounded = (float) expected.rounded();
-        boolean ok =
-            Float.isNaN(rounded)
-                ? Float.isNaN(y)
-                : y == rounded || Math.abs(y - rounded) <= Math.ulp(rounded);
+        double wide = expected.rounded();
+        float rounded = (float) wide;
+        boolean ok;
+        if (Float.isNaN(rounded) || Float.isInfinite(rounded) || (y == 0 && rounded == 0)) {
+          ok = Float.compare(y, rounded) == 0;
+        } else {
+          double allowed = 0.5 * Math.ulp(rounded) + (budget + 0.5) * Math.ulp(wide);
+          ok = Math.abs(y - wide) <= allowed;
+        }
         if (!ok) {
           failures.add(specs.get(s) + "(" + x + "f) = " + y + "f, exact " + expected);
         }
       }
+      assertEquals(exact.size(), checked, specs.get(s) + ": points checked");
     }
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
