@@ -2,5 +2,5 @@
 # application jar (with the test classes) when any source is newer than it.
 if [[ ! -f "$jar" || -n "$(find src pom.xml -newer "$jar" -type f -print -quit)" ]]; then
   echo "Building $jar ..." >&2
-  mvn -B -q "$line_profiles" -DskipTests package >&2
+  quiet_mvn "$line_profiles" -DskipTests package
 fi

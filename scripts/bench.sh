@@ -16,8 +16,8 @@ source scripts/app-jar.sh
 build="target/spark$line_id"
 classpath_file="$build/bench-classpath.txt"
 if [[ ! -f "$classpath_file" || pom.xml -nt "$classpath_file" ]]; then
-  mvn -B -q "$line_profiles" dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$classpath_file" >&2
+  quiet_mvn "$line_profiles" dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$classpath_file"
 fi
 source scripts/spark-runtime.sh # spark_jvm_flags
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"

@@ -1,4 +1,19 @@
-# Sourced by connect-server.sh and connect-client.sh: fetch_jars DIR GROUP:ARTIFACT:VERSION [ARGS]
+# Sourced by line.sh and kafka.sh.
+# quiet_mvn ARGS: Maven in batch mode, silent unless it fails (then its output, on stderr). Debian's
+# Maven prints terminal reset codes even with -B -q; they stay out of the scripts' output.
+quiet_mvn() {
+  local log
+  log="$(mktemp)"
+  if mvn -B -q "$@" > "$log" 2>&1; then
+    rm -f "$log"
+  else
+    sed 's/\x1b\[[0-9;]*m//g' "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+}
+
+# fetch_jars DIR GROUP:ARTIFACT:VERSION [ARGS]
 # copies that module and its runtime dependencies from Maven Central into DIR/jars (a pom.xml of
 # one dependency is written in DIR, since Maven copies dependencies only for a project); ARGS go
 # to dependency:copy-dependencies, e.g. -DincludeArtifactIds=... to keep some of them only.
@@ -18,8 +33,8 @@ fetch_jars() {
   </dependencies>
 </project>
 POM
-  mvn -B -q -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-    -DoutputDirectory="$dir/jars" "$@" >&2
+  quiet_mvn -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$dir/jars" "$@"
 }
 
 # The value of a property of the line's build, e.g. line_property spark.connect.version.
@@ -27,8 +42,8 @@ line_property() {
   local value
   value="$(mktemp)"
   # Through a file: Maven's console output carries terminal control codes.
-  mvn -B -q -f "$root/pom.xml" "$line_profiles" help:evaluate -Dexpression="$1" -DforceStdout \
-    -Doutput="$value" >&2
+  quiet_mvn -f "$root/pom.xml" "$line_profiles" help:evaluate -Dexpression="$1" -DforceStdout \
+    -Doutput="$value"
   cat "$value"
   rm -f "$value"
 }

@@ -35,3 +35,6 @@ export SPARK_LINE="$line_id"
 line_profiles="-Pspark-$line,scala-$scala"
 version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml" | head -1)
 jar="target/spark-activations-spark${line_id}-${version}.jar"
+
+# Maven helpers (quiet_mvn, fetch_jars, line_property) for every script of a line.
+source "$root/scripts/fetch-jars.sh"

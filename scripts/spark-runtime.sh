@@ -7,10 +7,10 @@ stamp="$(sha1sum "$root/pom.xml" | cut -d' ' -f1)"
 if [[ "$(cat "$runtime/complete" 2>/dev/null)" != "$stamp" ]]; then
   echo "Assembling a Spark $line_id runtime in $runtime (once) ..." >&2
   rm -rf "$runtime"
-  mvn -B -q -f "$root/pom.xml" "$line_profiles" dependency:copy-dependencies \
-    -DincludeScope=provided -DoutputDirectory="$runtime/jars" >&2
-  mvn -B -q -f "$root/pom.xml" help:evaluate -Dexpression=spark.jvm.flags -DforceStdout \
-    -Doutput="$runtime/jvm-flags" >&2
+  quiet_mvn -f "$root/pom.xml" "$line_profiles" dependency:copy-dependencies \
+    -DincludeScope=provided -DoutputDirectory="$runtime/jars"
+  quiet_mvn -f "$root/pom.xml" help:evaluate -Dexpression=spark.jvm.flags -DforceStdout \
+    -Doutput="$runtime/jvm-flags"
   echo "$stamp" > "$runtime/complete"
 fi
 read -r -a spark_jvm_flags < "$runtime/jvm-flags" || true # the file has no final newline

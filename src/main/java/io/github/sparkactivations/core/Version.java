@@ -33,6 +33,19 @@ public final class Version {
   }
 
   /**
+   * The Maven coordinates of a table format's Spark package for this line ({@code iceberg}, {@code
+   * delta}, {@code hive}), or empty where the format's project publishes none for it.
+   */
+  public static String tablePackage(String format) {
+    return BUILD.getProperty("table." + format + ".package", "");
+  }
+
+  /** The Spark lines a table format has a package for, e.g. {@code 4.1, 4.0 and 3.5}. */
+  public static String tableLines(String format) {
+    return BUILD.getProperty("table." + format + ".lines", "");
+  }
+
+  /**
    * The file name of the application jar of a line, e.g. {@code
    * spark-activations-spark3.5_2.12-0.1.0.jar}.
    */

@@ -1,30 +1,21 @@
 package io.github.sparkactivations.job;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.sparkactivations.core.Version;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
-import org.apache.spark.sql.DataFrameReader;
-import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,41 +30,49 @@ import picocli.CommandLine.Option;
     sortOptions = false)
 final class RunCommand implements Callable<Integer> {
 
-  /** Save modes of the output. */
-  enum Mode {
-    ERROR,
-    OVERWRITE,
-    IGNORE,
-    APPEND
-  }
-
-  /** Input formats Spark reads natively. */
-  enum InputFormat {
-    PARQUET,
-    ORC,
-    JSON,
-    CSV
-  }
-
-  static final String SUMMARY_FILE = "_ACTIVATIONS.json";
-
   @Option(
       names = "--input",
-      required = true,
       split = ",",
       paramLabel = "PATH",
       description = "Input files or folders, globs as Spark allows; repeatable or comma-separated.")
   List<String> inputs;
 
   @Option(
+      names = "--input-table",
+      descriptionKey = "input.table",
+      paramLabel = "TABLE",
+      description =
+          "A table instead of --input: db.t, catalog.db.t or delta.`/path`, as Spark's catalogs"
+              + " resolve it (config key input.table).")
+  String inputTable;
+
+  @Option(
       names = "--input-format",
       defaultValue = "parquet",
       paramLabel = "FORMAT",
       description = "parquet (default), orc, json or csv (with a header row).")
-  InputFormat inputFormat;
+  FileSource.Format inputFormat;
 
-  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder.")
+  @Option(names = "--output", paramLabel = "PATH", description = "Output folder.")
   String output;
+
+  @Option(
+      names = "--output-table",
+      descriptionKey = "output.table",
+      paramLabel = "TABLE",
+      description =
+          "A table instead of --output, written in one commit of its format; created when missing"
+              + " (config key output.table).")
+  String outputTable;
+
+  @Option(
+      names = "--table-format",
+      descriptionKey = "table.format",
+      paramLabel = "FORMAT",
+      description =
+          "delta, iceberg or parquet: the format of an --output-table this run creates (default:"
+              + " its catalog's; config key table.format).")
+  Tables.Format tableFormat;
 
   @Mixin Transformation transformation;
 
@@ -81,8 +80,18 @@ final class RunCommand implements Callable<Integer> {
       names = "--mode",
       defaultValue = "error",
       paramLabel = "MODE",
-      description = "error (default: refuse an existing output), overwrite, ignore or append.")
-  Mode mode;
+      description =
+          "error (default: refuse an existing output), overwrite, ignore or append; on a table,"
+              + " overwrite replaces its rows in one commit.")
+  BatchOptions.Mode mode;
+
+  @Option(
+      names = "--overwrite-partitions",
+      descriptionKey = "overwrite.partitions",
+      description =
+          "On an --output-table: replace only the partitions this run writes, in one commit (a"
+              + " daily rerun).")
+  boolean overwritePartitions;
 
   @Option(
       names = "--run-id",
@@ -90,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "ID",
       description =
           "Commit this run to the output once: a rerun with an ID the output already holds writes"
-              + " nothing and exits 0 (config key run.id).")
+              + " nothing and exits 0 (config key run.id; a table must be Delta or Iceberg).")
   String runId;
 
   @Option(
@@ -103,13 +112,14 @@ final class RunCommand implements Callable<Integer> {
       names = "--partition-by",
       split = ",",
       paramLabel = "COLUMNS",
-      description = "Output partition columns, comma-separated.")
+      description = "Output partition columns, comma-separated (for a table: one it creates).")
   List<String> partitionBy = new ArrayList<>();
 
   @Option(
       names = "--compression",
       paramLabel = "CODEC",
-      description = "Output compression, e.g. snappy (Spark's default), zstd, gzip, none.")
+      description =
+          "Output compression, e.g. snappy (Spark's default), zstd, gzip, none (--output only).")
   String compression;
 
   @Option(
@@ -143,24 +153,20 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     validateOptions();
-    // File system checks need no Spark context: fail fast, before one starts.
+    // Paths are checked without Spark: fail fast, before one starts.
     Configuration hadoop = SparkHadoopUtil.get().newConfiguration(new SparkConf());
-    OutputCommit commit = new OutputCommit(fileSystem(output, hadoop), qualify(output, hadoop));
-    refuseOverlap(output, inputs, hadoop);
-    commit.recoverInterruptedRuns().forEach(line -> out.println("note: " + line));
-    if (runId != null && commit.holdsRun(runId)) {
-      out.println("run " + runId + " is already committed to " + output + ": nothing written");
-      return 0;
-    }
-    if (commit.targetExists() && mode == Mode.ERROR && !dryRun) {
-      throw new UsageException(
-          "output "
-              + output
-              + " already exists; use --mode overwrite to replace it, --mode append"
-              + " to add to it, or choose another --output");
-    }
-    if (commit.targetExists() && mode == Mode.IGNORE) {
-      out.println("output " + output + " already exists; --mode ignore: nothing written");
+    Source source =
+        inputTable != null ? new TableSource(inputTable) : FileSource.batch(inputs, inputFormat);
+    BatchOptions writing =
+        new BatchOptions(
+            mode, overwritePartitions, runId, partitions, partitionBy, compression, dryRun);
+    Sink sink =
+        outputTable != null
+            ? new TableSink(outputTable, tableFormat, writing)
+            : new PathSink(output, hadoop, writing);
+    Optional<String> nothingToDo = sink.beforeSpark(out, source);
+    if (nothingToDo.isPresent()) {
+      out.println(nothingToDo.get());
       return 0;
     }
 
@@ -172,7 +178,7 @@ final class RunCommand implements Callable<Integer> {
     if (!verbose) {
       spark.sparkContext().setLogLevel("OFF");
     }
-    Dataset<Row> input = read(spark);
+    Dataset<Row> input = source.read(spark);
     Dataset<Row> result = transformation.over(spark, input);
     for (String column : partitionBy) {
       if (!Arrays.asList(result.columns()).contains(column)) {
@@ -183,7 +189,12 @@ final class RunCommand implements Callable<Integer> {
                 + String.join(", ", result.columns()));
       }
     }
+    nothingToDo = sink.beforeWrite(spark, source, result.schema());
     spark.sparkContext().setLogLevel(logLevel);
+    if (nothingToDo.isPresent()) {
+      out.println(nothingToDo.get());
+      return 0;
+    }
     if (dryRun) {
       out.println("Input schema:\n" + input.schema().treeString());
       out.println("Output schema:\n" + result.schema().treeString());
@@ -193,42 +204,58 @@ final class RunCommand implements Callable<Integer> {
     }
 
     // A query may drop or add rows, so count its input; --apply keeps them, so its output's count
-    // (read back from the written files) is the input's too, without a job to count the input.
+    // is the input's too, without a job to count the input.
     Long queryRowsIn = transformation.oneRowPerInputRow() ? null : input.count();
     try {
-      write(result, commit.staging().toString());
-      List<String> staged = commit.stagedDataFiles();
-      long rowsOut =
-          staged.isEmpty() ? 0 : spark.read().parquet(staged.toArray(String[]::new)).count();
-      long rowsIn = queryRowsIn != null ? queryRowsIn : rowsOut;
+      Sink.Written written = sink.write(result);
+      long rowsIn = queryRowsIn != null ? queryRowsIn : written.rows();
       double seconds = (System.nanoTime() - start) / 1e9;
-      boolean exists = commit.targetExists();
-      boolean appending = mode == Mode.APPEND && exists;
-      String outcome =
-          appending ? "appended " + staged.size() + " files" : exists ? "replaced" : "created";
-      Map<String, Object> summary = summary(rowsIn, rowsOut, seconds, outcome);
-      writeSummary(commit, summary, SUMMARY_FILE);
-      if (runId != null) {
-        writeSummary(commit, summary, OutputCommit.runRecord(runId));
-      }
-      if (appending) {
-        commit.appendToTarget(runId, SUMMARY_FILE);
-      } else {
-        commit.commit(mode == Mode.OVERWRITE);
-      }
+      Map<String, Object> summary = summary(source, sink, rowsIn, written, seconds);
+      sink.commit(summary);
       printSummary(summary);
     } catch (RuntimeException e) {
-      commit.abort();
+      sink.abort();
       throw e;
     }
     if (show > 0) {
-      spark.read().parquet(commit.target().toString()).show(show, false);
+      sink.read(spark).show(show, false);
     }
     return 0;
   }
 
   private void validateOptions() {
     transformation.validate();
+    if ((inputs == null) == (inputTable == null)) {
+      throw new UsageException(
+          inputs == null
+              ? "nothing to read: give --input PATH or --input-table TABLE"
+              : "give either --input or --input-table, not both");
+    }
+    if ((output == null) == (outputTable == null)) {
+      throw new UsageException(
+          output == null
+              ? "nowhere to write: give --output PATH or --output-table TABLE"
+              : "give either --output or --output-table, not both");
+    }
+    if (outputTable == null && tableFormat != null) {
+      throw new UsageException("--table-format applies to --output-table only");
+    }
+    if (outputTable == null && overwritePartitions) {
+      throw new UsageException("--overwrite-partitions applies to --output-table only");
+    }
+    if (overwritePartitions
+        && (mode == BatchOptions.Mode.APPEND || mode == BatchOptions.Mode.IGNORE)) {
+      throw new UsageException(
+          "--overwrite-partitions replaces what the run's partitions held; it does not go with"
+              + " --mode "
+              + mode.name().toLowerCase(Locale.ROOT));
+    }
+    if (outputTable != null && compression != null) {
+      throw new UsageException(
+          "--compression applies to --output only; a table's compression is its format's"
+              + " property (Delta and Spark: spark.sql.parquet.compression.codec, Iceberg:"
+              + " write.parquet.compression-codec)");
+    }
     if (partitions != null && partitions < 1) {
       throw new UsageException("--partitions must be at least 1, got " + partitions);
     }
@@ -247,65 +274,27 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private Dataset<Row> read(SparkSession spark) {
-    DataFrameReader reader = reader(spark, inputFormat);
-    try {
-      Dataset<Row> input = reader.load(inputs.toArray(String[]::new));
-      input.schema();
-      if (input.columns().length == 0) {
-        throw new UsageException("input " + String.join(", ", inputs) + " has no columns");
-      }
-      return input;
-    } catch (UsageException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new UsageException(
-          "cannot read --input "
-              + String.join(", ", inputs)
-              + " as "
-              + inputFormat.name().toLowerCase(Locale.ROOT)
-              + ": "
-              + firstLine(e)
-              + " (check the path and --input-format)");
-    }
-  }
-
-  private void write(Dataset<Row> result, String path) {
-    Dataset<Row> data = partitions == null ? result : result.repartition(partitions);
-    DataFrameWriter<Row> writer = data.write().mode(SaveMode.ErrorIfExists).format("parquet");
-    if (compression != null) {
-      writer = writer.option("compression", compression);
-    }
-    if (!partitionBy.isEmpty()) {
-      writer = writer.partitionBy(partitionBy.toArray(String[]::new));
-    }
-    writer.save(path);
-  }
-
-  private Map<String, Object> summary(long rowsIn, long rowsOut, double seconds, String outcome) {
+  private Map<String, Object> summary(
+      Source source, Sink sink, long rowsIn, Sink.Written written, double seconds) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("version", Version.get());
-    summary.put("input", inputs);
-    summary.put("output", output);
+    if (source instanceof FileSource files) {
+      summary.put("input", files.paths());
+    } else {
+      summary.put("input", source.describe());
+    }
+    summary.put("output", sink.describe());
     summary.put("mode", mode.name().toLowerCase(Locale.ROOT));
     if (runId != null) {
       summary.put("runId", runId);
     }
     transformation.putInto(summary);
     summary.put("rowsIn", rowsIn);
-    summary.put("rowsOut", rowsOut);
+    summary.put("rowsOut", written.rows());
     summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
     summary.put("rowsPerSecond", Math.round(rowsIn / Math.max(seconds, 1e-9)));
-    summary.put("result", outcome);
+    summary.put("result", written.outcome());
     return summary;
-  }
-
-  private static void writeSummary(OutputCommit commit, Map<String, Object> summary, String file) {
-    try (OutputStream stream = commit.createInStaging(file)) {
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(stream, summary);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private void printSummary(Map<String, Object> summary) {
@@ -320,59 +309,6 @@ final class RunCommand implements Callable<Integer> {
     }
     out.printf("  time:       %.1f s%n", (Double) summary.get("seconds"));
     out.printf("  throughput: %,d rows/s%n", summary.get("rowsPerSecond"));
-  }
-
-  /** Output equal to, inside, or containing an input would destroy what it reads. */
-  static void refuseOverlap(String output, List<String> inputs, Configuration hadoop) {
-    String targetPath = qualify(output, hadoop).toUri().getPath() + "/";
-    for (String input : inputs) {
-      Path in = qualify(globFreePrefix(input), hadoop);
-      String inputPath = in.toUri().getPath() + "/";
-      if (targetPath.startsWith(inputPath) || inputPath.startsWith(targetPath)) {
-        throw new UsageException(
-            "--output "
-                + output
-                + " overlaps --input "
-                + input
-                + " (equal, inside or containing it); write somewhere else");
-      }
-    }
-  }
-
-  /** The folder part of a path before its first glob character. */
-  private static String globFreePrefix(String path) {
-    int glob = -1;
-    for (int i = 0; i < path.length() && glob < 0; i++) {
-      if ("*?[{".indexOf(path.charAt(i)) >= 0) {
-        glob = i;
-      }
-    }
-    if (glob < 0) {
-      return path;
-    }
-    int slash = path.lastIndexOf('/', glob);
-    return slash <= 0 ? "/" : path.substring(0, slash);
-  }
-
-  /** A batch reader of the format; CSV with a header row and inferred types. */
-  static DataFrameReader reader(SparkSession spark, InputFormat format) {
-    DataFrameReader reader = spark.read().format(format.name().toLowerCase(Locale.ROOT));
-    return format == InputFormat.CSV
-        ? reader.option("header", "true").option("inferSchema", "true")
-        : reader;
-  }
-
-  static FileSystem fileSystem(String path, Configuration hadoop) {
-    try {
-      return new Path(path).getFileSystem(hadoop);
-    } catch (IOException e) {
-      throw new UsageException("cannot access " + path + ": " + e.getMessage());
-    }
-  }
-
-  private static Path qualify(String path, Configuration hadoop) {
-    Path p = new Path(path);
-    return fileSystem(path, hadoop).makeQualified(p);
   }
 
   static String firstLine(Throwable e) {

@@ -1,16 +1,8 @@
 package io.github.sparkactivations.job;
 
 import static io.github.sparkactivations.job.Io.io;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.from_json;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_json;
-import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.sparkactivations.core.Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +10,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,25 +18,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.DataStreamReader;
-import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,10 +55,6 @@ final class StreamCommand implements Callable<Integer> {
   /** What the stream computes, kept in the checkpoint: a restart must compute the same. */
   static final String CHECKPOINT_RECORD = "activations.json";
 
-  /** The column from_json fills with a Kafka value that does not match --value-schema. */
-  private static final String MALFORMED = "_malformed_value";
-
-  private static final String METRICS = "activations";
   private static final Pattern PROCESSING_TIME =
       Pattern.compile("processing-time=(\\d+)\\s*(ms|s|min)?");
 
@@ -83,11 +65,20 @@ final class StreamCommand implements Callable<Integer> {
   String input;
 
   @Option(
+      names = "--input-table",
+      descriptionKey = "input.table",
+      paramLabel = "TABLE",
+      description =
+          "A table instead, read as a stream of what is appended to it (Delta, Iceberg; config key"
+              + " input.table).")
+  String inputTable;
+
+  @Option(
       names = "--input-format",
       defaultValue = "parquet",
       paramLabel = "FORMAT",
       description = "Files in --input: parquet (default), orc, json or csv (with a header row).")
-  RunCommand.InputFormat inputFormat;
+  FileSource.Format inputFormat;
 
   @Option(
       names = "--schema",
@@ -124,6 +115,24 @@ final class StreamCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Parquet folder out (Spark's file sink: every row exactly once).")
   String output;
+
+  @Option(
+      names = "--output-table",
+      descriptionKey = "output.table",
+      paramLabel = "TABLE",
+      description =
+          "A table out instead (Delta, Iceberg: exactly once through the checkpoint; config key"
+              + " output.table).")
+  String outputTable;
+
+  @Option(
+      names = "--table-format",
+      descriptionKey = "table.format",
+      paramLabel = "FORMAT",
+      description =
+          "delta, iceberg or parquet: the format of an --output-table the stream creates (default:"
+              + " its catalog's; config key table.format).")
+  Tables.Format tableFormat;
 
   @Option(
       names = "--output-topic",
@@ -174,27 +183,32 @@ final class StreamCommand implements Callable<Integer> {
     Trigger parsedTrigger = validateOptions();
     transformation.validate();
     Configuration hadoop = SparkHadoopUtil.get().newConfiguration(new SparkConf());
-    StructType fileSchema = input == null ? null : fileSchema(hadoop);
-    StructType kafkaSchema = topic == null ? null : ddl("--value-schema", valueSchema);
+    Source source =
+        input != null
+            ? FileSource.landingFolder(input, inputFormat, schema, maxPerTrigger, hadoop)
+            : inputTable != null
+                ? new TableSource(inputTable)
+                : new KafkaSource(kafkaBootstrap, topic, valueSchema, maxPerTrigger);
+    Sink sink =
+        output != null
+            ? PathSink.stream(output, hadoop)
+            : outputTable != null
+                ? TableSink.stream(outputTable, tableFormat)
+                : new KafkaSink(kafkaBootstrap, outputTopic);
     Path checkpointPath = prepareCheckpoint(hadoop);
-    if (output != null) {
-      refuseForeignOutput(hadoop);
-    }
-    if (kafkaBootstrap != null) {
-      checkKafka();
-    }
+    sink.beforeStream(source);
+    source.check();
 
     long start = System.nanoTime();
     SparkSession spark = SparkSession.builder().appName("activation-stream").getOrCreate();
     // Adaptive execution does not apply to streams; Spark warns when it is on (as conf/ sets it).
     spark.conf().set("spark.sql.adaptive.enabled", "false");
-    Dataset<Row> source = topic != null ? kafka(spark, kafkaSchema) : folder(spark, fileSchema);
-    Dataset<Row> result = transformation.over(spark, source);
+    Dataset<Row> result = transformation.over(spark, source.readStream(spark));
     recordTransformation(hadoop, checkpointPath);
 
     Progress progress = new Progress();
     spark.streams().addListener(progress);
-    StreamingQuery query = sink(result).trigger(parsedTrigger).start();
+    StreamingQuery query = sink.startStream(result, checkpoint, parsedTrigger);
     AtomicBoolean stopRequested = new AtomicBoolean();
     for (String name : List.of("TERM", "INT")) {
       Signal.handle(
@@ -217,22 +231,29 @@ final class StreamCommand implements Callable<Integer> {
     }
     // Listeners hear of progress asynchronously: the summary waits for the last of it.
     progress.terminated.await(30, TimeUnit.SECONDS);
-    printSummary(progress, (System.nanoTime() - start) / 1e9, stopRequested.get());
+    printSummary(source, sink, progress, (System.nanoTime() - start) / 1e9, stopRequested.get());
     return 0;
   }
 
   private Trigger validateOptions() {
-    if ((input == null) == (topic == null)) {
+    long sources = Stream.of(input, inputTable, topic).filter(Objects::nonNull).count();
+    if (sources != 1) {
       throw new UsageException(
-          input == null
-              ? "nothing to read: give --input DIR (a landing folder) or --topic with --kafka-bootstrap"
-              : "give either --input or --topic, not both");
+          sources == 0
+              ? "nothing to read: give --input DIR (a landing folder), --input-table TABLE or"
+                  + " --topic with --kafka-bootstrap"
+              : "give one of --input, --input-table and --topic");
     }
-    if ((output == null) == (outputTopic == null)) {
+    long sinks = Stream.of(output, outputTable, outputTopic).filter(Objects::nonNull).count();
+    if (sinks != 1) {
       throw new UsageException(
-          output == null
-              ? "nowhere to write: give --output DIR (Parquet) or --output-topic with --kafka-bootstrap"
-              : "give either --output or --output-topic, not both");
+          sinks == 0
+              ? "nowhere to write: give --output DIR (Parquet), --output-table TABLE or"
+                  + " --output-topic with --kafka-bootstrap"
+              : "give one of --output, --output-table and --output-topic");
+    }
+    if (tableFormat != null && outputTable == null) {
+      throw new UsageException("--table-format applies to --output-table only");
     }
     if ((topic != null || outputTopic != null) && kafkaBootstrap == null) {
       throw new UsageException("--topic and --output-topic need --kafka-bootstrap HOST:PORT");
@@ -265,137 +286,9 @@ final class StreamCommand implements Callable<Integer> {
     return Trigger.ProcessingTime(millis);
   }
 
-  private static StructType ddl(String option, String text) {
-    try {
-      return StructType.fromDDL(text);
-    } catch (Exception e) {
-      throw new UsageException(
-          option
-              + " does not parse: "
-              + RunCommand.firstLine(e)
-              + " (e.g. 'id BIGINT, logits ARRAY<FLOAT>')");
-    }
-  }
-
-  /** --schema, or none (inferred by Spark) when the folder already has files to read it from. */
-  private StructType fileSchema(Configuration hadoop) {
-    Path folder = new Path(input);
-    FileSystem fs = RunCommand.fileSystem(input, hadoop);
-    if (!io(() -> fs.isDirectory(folder))) {
-      throw new UsageException(
-          "--input " + input + " is not a folder; create it, or check the path");
-    }
-    if (schema != null) {
-      return ddl("--schema", schema);
-    }
-    boolean hasFiles =
-        Arrays.stream(io(() -> fs.listStatus(folder)))
-            .map(FileStatus::getPath)
-            .anyMatch(p -> !p.getName().startsWith("_") && !p.getName().startsWith("."));
-    if (!hasFiles) {
-      throw new UsageException(
-          "--input "
-              + input
-              + " is empty, so its schema cannot be inferred; give --schema 'DDL', e.g. 'id BIGINT,"
-              + " logits ARRAY<FLOAT>'");
-    }
-    return null;
-  }
-
-  private Dataset<Row> folder(SparkSession spark, StructType given) {
-    String format = inputFormat.name().toLowerCase(Locale.ROOT);
-    StructType fileSchema = given;
-    if (fileSchema == null) {
-      try {
-        fileSchema = RunCommand.reader(spark, inputFormat).load(input).schema();
-      } catch (Exception e) {
-        throw new UsageException(
-            "cannot read the files in --input "
-                + input
-                + " as "
-                + format
-                + ": "
-                + RunCommand.firstLine(e)
-                + " (check --input-format, or give --schema)");
-      }
-    }
-    DataStreamReader reader = spark.readStream().format(format).schema(fileSchema);
-    if (inputFormat == RunCommand.InputFormat.CSV) {
-      reader = reader.option("header", "true");
-    }
-    if (maxPerTrigger != null) {
-      reader = reader.option("maxFilesPerTrigger", maxPerTrigger);
-    }
-    return reader.load(input);
-  }
-
-  /**
-   * The topic's records: key, topic, partition, offset and timestamp, then the fields of the JSON
-   * value. A value that does not match the schema is counted as malformed and skipped.
-   */
-  private Dataset<Row> kafka(SparkSession spark, StructType values) {
-    DataStreamReader reader =
-        spark
-            .readStream()
-            .format("kafka")
-            .option("kafka.bootstrap.servers", kafkaBootstrap)
-            .option("subscribe", topic)
-            .option("startingOffsets", "earliest");
-    if (maxPerTrigger != null) {
-      reader = reader.option("maxOffsetsPerTrigger", maxPerTrigger);
-    }
-    StructType withMalformed = values.add(MALFORMED, DataTypes.StringType);
-    Column value =
-        from_json(
-            col("value").cast("string"),
-            withMalformed,
-            Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", MALFORMED));
-    Dataset<Row> parsed =
-        reader
-            .load()
-            .withColumn("value", value)
-            .select(
-                col("key"),
-                col("topic"),
-                col("partition"),
-                col("offset"),
-                col("timestamp"),
-                col("value.*"));
-    return parsed
-        .observe(METRICS, sum(when(col(MALFORMED).isNotNull(), 1).otherwise(0)).as("malformed"))
-        .filter(col(MALFORMED).isNull())
-        .drop(MALFORMED);
-  }
-
-  private DataStreamWriter<Row> sink(Dataset<Row> result) {
-    if (output != null) {
-      return result
-          .writeStream()
-          .format("parquet")
-          .option("path", output)
-          .option("checkpointLocation", checkpoint);
-    }
-    List<Column> fields =
-        Arrays.stream(result.columns())
-            .filter(c -> !c.equals("key"))
-            .map(c -> col("`" + c + "`"))
-            .toList();
-    Column value = to_json(struct(fields.toArray(Column[]::new))).as("value");
-    Dataset<Row> records =
-        Arrays.asList(result.columns()).contains("key")
-            ? result.select(col("key"), value)
-            : result.select(lit(null).cast("binary").as("key"), value);
-    return records
-        .writeStream()
-        .format("kafka")
-        .option("kafka.bootstrap.servers", kafkaBootstrap)
-        .option("topic", outputTopic)
-        .option("checkpointLocation", checkpoint);
-  }
-
   private Path prepareCheckpoint(Configuration hadoop) {
     Path path = new Path(checkpoint);
-    FileSystem fs = RunCommand.fileSystem(checkpoint, hadoop);
+    FileSystem fs = Io.fileSystem(checkpoint, hadoop);
     try {
       if (!fs.mkdirs(path)) {
         throw new IOException("mkdirs returned false");
@@ -432,7 +325,7 @@ final class StreamCommand implements Callable<Integer> {
 
   /** Written once the query analysed: a restart is compared with it. */
   private void recordTransformation(Configuration hadoop, Path checkpointPath) {
-    FileSystem fs = RunCommand.fileSystem(checkpoint, hadoop);
+    FileSystem fs = Io.fileSystem(checkpoint, hadoop);
     Path record = new Path(checkpointPath, CHECKPOINT_RECORD);
     if (io(() -> fs.exists(record))) {
       return;
@@ -441,37 +334,6 @@ final class StreamCommand implements Callable<Integer> {
       new ObjectMapper().writeValue(stream, transformation.describe());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** A folder of other files is not the file sink's: refuse rather than mix with them. */
-  private void refuseForeignOutput(Configuration hadoop) {
-    Path path = new Path(output);
-    FileSystem fs = RunCommand.fileSystem(output, hadoop);
-    if (io(() -> fs.exists(path))
-        && io(() -> fs.listStatus(path)).length > 0
-        && !io(() -> fs.exists(new Path(path, "_spark_metadata")))) {
-      throw new UsageException(
-          "--output "
-              + output
-              + " holds files that no stream wrote; choose an empty or new folder");
-    }
-    if (input != null) {
-      RunCommand.refuseOverlap(output, List.of(input), hadoop);
-    }
-  }
-
-  private void checkKafka() {
-    try {
-      KafkaTopics.check(kafkaBootstrap, topic);
-    } catch (NoClassDefFoundError e) {
-      throw new UsageException(
-          "Spark's Kafka connector is not on the classpath: add --packages"
-              + " org.apache.spark:spark-sql-kafka-0-10_"
-              + Version.scalaBinaryVersion()
-              + ":"
-              + org.apache.spark.package$.MODULE$.SPARK_VERSION()
-              + " to spark-submit");
     }
   }
 
@@ -495,7 +357,7 @@ final class StreamCommand implements Callable<Integer> {
       lastBatch = p.batchId();
       batches++;
       rows.addAndGet(p.numInputRows());
-      Row metrics = p.observedMetrics().get(METRICS);
+      Row metrics = p.observedMetrics().get(KafkaSource.METRICS);
       long bad = metrics == null || metrics.isNullAt(0) ? 0 : metrics.getLong(0);
       malformed.addAndGet(bad);
       out.printf(
@@ -513,20 +375,18 @@ final class StreamCommand implements Callable<Integer> {
     }
   }
 
-  private void printSummary(Progress progress, double seconds, boolean stopped) {
+  private void printSummary(
+      Source source, Sink sink, Progress progress, double seconds, boolean stopped) {
     out.println();
     out.println("Activation stream summary");
     out.printf("  batches:    %,d%s%n", progress.batches, stopped ? " (stopped by a signal)" : "");
     out.printf("  rows in:    %,d%n", progress.rows.get());
-    if (topic != null) {
+    if (source instanceof KafkaSource) {
       out.printf("  malformed:  %,d (skipped)%n", progress.malformed.get());
     }
     transformation.print(out);
-    out.println(
-        "  input:      " + (input != null ? input : "kafka " + kafkaBootstrap + " topic " + topic));
-    out.println(
-        "  output:     "
-            + (output != null ? output : "kafka " + kafkaBootstrap + " topic " + outputTopic));
+    out.println("  input:      " + source.describe());
+    out.println("  output:     " + sink.describe());
     out.println("  checkpoint: " + checkpoint);
     out.printf("  time:       %.1f s%n", seconds);
     out.printf(

@@ -76,7 +76,7 @@ class ActivationJobIT {
     assertTrue(run.out().contains("rows out:   1,000"), run.out());
     assertTrue(
         run.out().contains("applied:    dp = log_softmax(temperature=2.0) of darr"), run.out());
-    assertTrue(Files.exists(output.resolve(RunCommand.SUMMARY_FILE)));
+    assertTrue(Files.exists(output.resolve(PathSink.SUMMARY_FILE)));
     // Spark draws the bar only for stages running over 500 ms, so check the setting, not the
     // drawing.
     assertTrue(

@@ -67,9 +67,53 @@ class CommandLineTest {
         "--partitions",
         "0");
     assertUsage(
-        "error: Missing required option: '--output=PATH'",
+        "error: nowhere to write: give --output PATH or --output-table TABLE",
         "--input",
         "in",
+        "--apply",
+        "softmax(x)");
+    assertUsage(
+        "error: give either --input or --input-table, not both",
+        "--input",
+        "in",
+        "--input-table",
+        "db.logits",
+        "--output",
+        "out",
+        "--apply",
+        "softmax(x)");
+    assertUsage(
+        "error: --table-format applies to --output-table only",
+        "--input",
+        "in",
+        "--output",
+        "out",
+        "--table-format",
+        "delta",
+        "--apply",
+        "softmax(x)");
+    assertUsage(
+        "error: --overwrite-partitions replaces what the run's partitions held; it does not go"
+            + " with --mode append",
+        "--input-table",
+        "db.logits",
+        "--output-table",
+        "db.probs",
+        "--overwrite-partitions",
+        "--mode",
+        "append",
+        "--apply",
+        "softmax(x)");
+    assertUsage(
+        "error: --compression applies to --output only; a table's compression is its format's"
+            + " property (Delta and Spark: spark.sql.parquet.compression.codec, Iceberg:"
+            + " write.parquet.compression-codec)",
+        "--input",
+        "in",
+        "--output-table",
+        "db.probs",
+        "--compression",
+        "zstd",
         "--apply",
         "softmax(x)");
     assertUsage(

@@ -25,17 +25,29 @@ final class SparkSubmit {
   static final String JAR = "target/" + Version.jarName();
 
   private static List<String> command(String master, String jar, String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "scripts/spark-submit",
-                "--master",
-                master,
-                "--class",
-                ActivationJob.class.getName(),
-                jar));
+    return command(List.of(), master, jar, args);
+  }
+
+  /** {@code submitArgs} come first: --with, --conf, --driver-java-options. */
+  private static List<String> command(
+      List<String> submitArgs, String master, String jar, String... args) {
+    List<String> command = new ArrayList<>(List.of("scripts/spark-submit"));
+    command.addAll(submitArgs);
+    command.addAll(List.of("--master", master, "--class", ActivationJob.class.getName(), jar));
     command.addAll(List.of(args));
     return command;
+  }
+
+  /** A local run with these arguments of scripts/spark-submit before the job's. */
+  static Run submit(List<String> submitArgs, String... args) throws Exception {
+    return run(command(submitArgs, "local[2]", JAR, args), Map.of());
+  }
+
+  /** Starts a local run with these arguments of scripts/spark-submit before the job's. */
+  static Process startSubmit(
+      List<String> submitArgs, Path log, Map<String, String> environment, String... args)
+      throws IOException {
+    return start(command(submitArgs, "local[2]", JAR, args), log, environment);
   }
 
   /** Starts a run, its output and errors going to {@code log}. */
@@ -46,10 +58,13 @@ final class SparkSubmit {
   /** Starts a run with these environment variables added. */
   static Process start(String master, Path log, Map<String, String> environment, String... args)
       throws IOException {
+    return start(command(master, JAR, args), log, environment);
+  }
+
+  private static Process start(List<String> command, Path log, Map<String, String> environment)
+      throws IOException {
     ProcessBuilder builder =
-        new ProcessBuilder(command(master, JAR, args))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     return builder.start();
   }
@@ -70,18 +85,20 @@ final class SparkSubmit {
 
   private static Run runJar(
       String master, String jar, Map<String, String> environment, String... args) throws Exception {
+    return run(command(master, jar, args), environment);
+  }
+
+  private static Run run(List<String> command, Map<String, String> environment) throws Exception {
     Path out = Files.createTempFile("spark-submit", ".out");
     Path err = Files.createTempFile("spark-submit", ".err");
     try {
       ProcessBuilder builder =
-          new ProcessBuilder(command(master, jar, args))
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile());
+          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
       builder.environment().putAll(environment);
       Process process = builder.start();
       if (!process.waitFor(5, TimeUnit.MINUTES)) {
         process.destroyForcibly();
-        throw new AssertionError("spark-submit did not finish in 5 minutes: " + List.of(args));
+        throw new AssertionError("spark-submit did not finish in 5 minutes: " + command);
       }
       return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
     } finally {
