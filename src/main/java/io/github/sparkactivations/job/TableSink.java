@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.CreateTableWriter;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.DataFrameWriterV2;
 import org.apache.spark.sql.Dataset;
@@ -122,9 +123,17 @@ final class TableSink implements Sink {
     List<String> parts = Tables.parts(name);
     String catalogClass =
         parts.size() >= 3 ? spark.conf().get("spark.sql.catalog." + parts.get(0), "") : "";
-    return catalogClass.contains("iceberg")
-        ? "iceberg"
-        : spark.conf().get("spark.sql.sources.default", "parquet");
+    if (catalogClass.contains("iceberg")) {
+      return "iceberg";
+    }
+    // Spark 3 makes a Hive table of a table created without a format in a Hive catalog.
+    boolean hiveByDefault =
+        spark.conf().get("spark.sql.catalogImplementation", "in-memory").equals("hive")
+            && spark
+                .conf()
+                .get("spark.sql.legacy.createHiveTableByDefault") // its default: true on Spark 3
+                .equals("true");
+    return hiveByDefault ? "hive" : spark.conf().get("spark.sql.sources.default", "parquet");
   }
 
   @Override
@@ -168,16 +177,19 @@ final class TableSink implements Sink {
       outcome = exists ? "replaced" : "created";
     } else if (!exists || replacesTable()) {
       List<String> partitionBy = exists ? partitionColumns() : options.partitionBy();
-      DataFrameWriterV2<Row> writer = data.writeTo(name).options(commitOptions());
-      if (exists || format != null) {
-        writer = writer.using(provider);
-      }
+      DataFrameWriterV2<Row> table = data.writeTo(name).options(commitOptions());
+      // CreateTableWriter: what partitionedBy and using return on Spark 3.5, where only
+      // DataFrameWriterV2's partitionedBy takes Java varargs.
+      CreateTableWriter<Row> writer = table;
       if (!partitionBy.isEmpty()) {
         Column[] rest =
             partitionBy.subList(1, partitionBy.size()).stream()
                 .map(c -> col("`" + c + "`"))
                 .toArray(Column[]::new);
-        writer = writer.partitionedBy(col("`" + partitionBy.get(0) + "`"), rest);
+        writer = table.partitionedBy(col("`" + partitionBy.get(0) + "`"), rest);
+      }
+      if (exists || format != null) {
+        writer = writer.using(provider);
       }
       try {
         if (exists) {
@@ -192,6 +204,8 @@ final class TableSink implements Sink {
             "table " + name + " appeared while the job ran: " + RunCommand.firstLine(e), e);
       }
       outcome = exists ? "replaced" : "created";
+      // The catalog's default, as it chose (Spark 3's Hive catalog makes Hive tables).
+      provider = Tables.provider(spark, name);
     } else {
       // insertInto writes by position: in the table's column order.
       Column[] columns =
