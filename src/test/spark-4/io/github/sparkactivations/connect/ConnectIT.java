@@ -218,17 +218,22 @@ class ConnectIT {
     Path file = Files.write(dir.resolve("contract.sql"), queries);
     Process first = client(file, dir.resolve("first.out"));
     Process second = client(file, dir.resolve("second.out"));
-    List<String> expected = classic(queries);
-    // Agreement alone would pass a function failing on both sides: the contract runs clean.
-    List<String> errors = expected.stream().filter(l -> l.startsWith("error: ")).toList();
-    assertEquals(3, errors.size(), "only the three bad calls fail: " + errors);
-    assertTrue(
-        errors.stream().allMatch(l -> l.contains("softmax") || l.contains("gelu")),
-        errors::toString);
-    int closedForms = expected.indexOf("> " + CLOSED_FORMS);
-    assertEquals(CLOSED_FORM_ROW, expected.get(closedForms + 1));
-    assertSameLines(expected, finish(first, dir.resolve("first.out")));
-    assertSameLines(expected, finish(second, dir.resolve("second.out")));
+    try {
+      List<String> expected = classic(queries);
+      // Agreement alone would pass a function failing on both sides: the contract runs clean.
+      List<String> errors = expected.stream().filter(l -> l.startsWith("error: ")).toList();
+      assertEquals(3, errors.size(), "only the three bad calls fail: " + errors);
+      assertTrue(
+          errors.stream().allMatch(l -> l.contains("softmax") || l.contains("gelu")),
+          errors::toString);
+      int closedForms = expected.indexOf("> " + CLOSED_FORMS);
+      assertEquals(CLOSED_FORM_ROW, expected.get(closedForms + 1));
+      assertSameLines(expected, finish(first, dir.resolve("first.out")));
+      assertSameLines(expected, finish(second, dir.resolve("second.out")));
+    } finally {
+      first.destroyForcibly(); // clients still running after a failure
+      second.destroyForcibly();
+    }
   }
 
   /**
