@@ -93,7 +93,7 @@ final class TableSink implements Sink {
     refuseOverlap(spark, source);
     String runId = options.runId();
     if (runId != null) {
-      if (!provider.equals("delta") && !provider.equals("iceberg")) {
+      if (!recordsCommits()) {
         throw new UsageException(
             "--run-id on a table needs a Delta or Iceberg table, whose commits keep it; "
                 + name
@@ -154,58 +154,24 @@ final class TableSink implements Sink {
   }
 
   private Written writeRows(Dataset<Row> result) {
-    Observation observed = new Observation("activations_rows");
-    Dataset<Row> data = result.observe(observed, count(lit(1)).as("rows"));
+    // Formats without commit records count the rows as they pass (an observed metric).
+    Observation observed = recordsCommits() ? null : new Observation("activations_rows");
+    Dataset<Row> data =
+        observed == null ? result : result.observe(observed, count(lit(1)).as("rows"));
     if (options.partitions() != null) {
       data = data.repartition(options.partitions());
     }
     String outcome;
-    if (provider.equals("delta") && (!exists || replacesTable())) {
-      // Delta's writer takes the commit's metadata and transaction only as DataFrameWriter
-      // options: through DataFrameWriterV2 they are dropped.
+    if (!exists || replacesTable()) {
       List<String> partitionBy = exists ? partitionColumns() : options.partitionBy();
-      DataFrameWriter<Row> writer =
-          data.write()
-              .format("delta")
-              .options(commitOptions())
-              .mode(exists ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-              .partitionBy(partitionBy.toArray(String[]::new));
-      if (exists) {
-        writer = writer.option("overwriteSchema", "true");
-      }
-      writer.saveAsTable(name);
-      outcome = exists ? "replaced" : "created";
-    } else if (!exists || replacesTable()) {
-      List<String> partitionBy = exists ? partitionColumns() : options.partitionBy();
-      DataFrameWriterV2<Row> table = data.writeTo(name).options(commitOptions());
-      // CreateTableWriter: what partitionedBy and using return on Spark 3.5, where only
-      // DataFrameWriterV2's partitionedBy takes Java varargs.
-      CreateTableWriter<Row> writer = table;
-      if (!partitionBy.isEmpty()) {
-        Column[] rest =
-            partitionBy.subList(1, partitionBy.size()).stream()
-                .map(c -> col("`" + c + "`"))
-                .toArray(Column[]::new);
-        writer = table.partitionedBy(col("`" + partitionBy.get(0) + "`"), rest);
-      }
-      if (exists || format != null) {
-        writer = writer.using(provider);
-      }
-      try {
-        if (exists) {
-          writer.createOrReplace();
-        } else {
-          writer.create();
-        }
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) { // TableAlreadyExistsException: declared, and checked, on some lines
-        throw new IllegalStateException(
-            "table " + name + " appeared while the job ran: " + RunCommand.firstLine(e), e);
+      if (provider.equals("delta")) {
+        createDelta(data, partitionBy);
+      } else {
+        create(data, partitionBy);
+        // The catalog's default, as it chose (Spark 3's Hive catalog makes Hive tables).
+        provider = Tables.provider(spark, name);
       }
       outcome = exists ? "replaced" : "created";
-      // The catalog's default, as it chose (Spark 3's Hive catalog makes Hive tables).
-      provider = Tables.provider(spark, name);
     } else {
       // insertInto writes by position: in the table's column order.
       Column[] columns =
@@ -234,6 +200,52 @@ final class TableSink implements Sink {
   }
 
   /**
+   * Delta's writer takes the commit's transaction only as DataFrameWriter options: through
+   * DataFrameWriterV2 they are dropped.
+   */
+  private void createDelta(Dataset<Row> data, List<String> partitionBy) {
+    DataFrameWriter<Row> writer =
+        data.write()
+            .format("delta")
+            .options(commitOptions())
+            .mode(exists ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+            .partitionBy(partitionBy.toArray(String[]::new));
+    if (exists) {
+      writer = writer.option("overwriteSchema", "true");
+    }
+    writer.saveAsTable(name);
+  }
+
+  private void create(Dataset<Row> data, List<String> partitionBy) {
+    DataFrameWriterV2<Row> table = data.writeTo(name).options(commitOptions());
+    // CreateTableWriter: what partitionedBy and using return on Spark 3.5, where only
+    // DataFrameWriterV2's partitionedBy takes Java varargs.
+    CreateTableWriter<Row> writer = table;
+    if (!partitionBy.isEmpty()) {
+      Column[] rest =
+          partitionBy.subList(1, partitionBy.size()).stream()
+              .map(c -> col("`" + c + "`"))
+              .toArray(Column[]::new);
+      writer = table.partitionedBy(col("`" + partitionBy.get(0) + "`"), rest);
+    }
+    if (exists || format != null) {
+      writer = writer.using(provider);
+    }
+    try {
+      if (exists) {
+        writer.createOrReplace();
+      } else {
+        writer.create();
+      }
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) { // TableAlreadyExistsException: declared, and checked, on some lines
+      throw new IllegalStateException(
+          "table " + name + " appeared while the job ran: " + RunCommand.firstLine(e), e);
+    }
+  }
+
+  /**
    * An overwrite of a Delta or Iceberg table replaces it in one commit that keeps its history and
    * partitioning, so it may change its columns (adding probabilities in place); other formats'
    * overwrites keep the table's columns.
@@ -241,7 +253,15 @@ final class TableSink implements Sink {
   private boolean replacesTable() {
     return options.mode() == BatchOptions.Mode.OVERWRITE
         && !options.overwritePartitions()
-        && (provider.equals("delta") || provider.equals("iceberg"));
+        && recordsCommits();
+  }
+
+  /**
+   * Delta and Iceberg: formats whose commits are snapshots that carry this project's markers and
+   * the rows each wrote.
+   */
+  private boolean recordsCommits() {
+    return provider.equals("delta") || provider.equals("iceberg");
   }
 
   private boolean appends() {
@@ -258,8 +278,7 @@ final class TableSink implements Sink {
         || !Tables.identifier(spark, input.name()).equals(Tables.identifier(spark, name))) {
       return;
     }
-    boolean snapshots = provider.equals("delta") || provider.equals("iceberg");
-    if (!snapshots || appends()) {
+    if (!recordsCommits() || appends()) {
       throw new UsageException(
           "--output-table "
               + name
@@ -315,7 +334,7 @@ final class TableSink implements Sink {
    * write skipped by its transaction never runs the query, so the observation would wait forever).
    */
   private long rowsWritten(Observation observed) {
-    if (!provider.equals("delta") && !provider.equals("iceberg")) {
+    if (observed != null) {
       try {
         return ((Number) observed.getAsJava().get("rows")).longValue();
       } catch (RuntimeException e) {
