@@ -71,7 +71,7 @@ final class TableSink implements Sink {
       format.requireOnClasspath();
     }
     try {
-      exists = spark.catalog().tableExists(name);
+      exists = Tables.exists(spark, name);
     } catch (Exception e) { // Spark's AnalysisException is a checked exception to Java
       throw Tables.unresolved("--output-table", name, e);
     }
@@ -119,6 +119,9 @@ final class TableSink implements Sink {
   private String newTableFormat() {
     if (format != null) {
       return format.id();
+    }
+    if (Tables.deltaPath(name).isPresent()) {
+      return "delta";
     }
     List<String> parts = Tables.parts(name);
     String catalogClass =
@@ -300,7 +303,6 @@ final class TableSink implements Sink {
     }
   }
 
-  /** What the write options give the commit: the marker and run id where the format keeps them. */
   /** This run's commit marker, and its run id. */
   private Map<String, String> marker() {
     Map<String, String> marker = new LinkedHashMap<>();
@@ -413,6 +415,11 @@ final class TableSink implements Sink {
     Tables.requireCatalog(result.sparkSession(), name, "--output-table");
     DataStreamWriter<Row> writer =
         result.writeStream().option("checkpointLocation", checkpoint).trigger(trigger);
+    Optional<String> deltaFolder = Tables.deltaPath(name);
+    if (deltaFolder.isPresent()) { // a path is no table name to a stream
+      Tables.Format.DELTA.requireOnClasspath();
+      return writer.format("delta").start(deltaFolder.get());
+    }
     if (format != null) {
       format.requireOnClasspath();
       writer = writer.format(format.id());

@@ -1,5 +1,6 @@
 package io.github.sparkactivations.job;
 
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,7 +29,14 @@ final class TableSource implements Source {
 
   @Override
   public Dataset<Row> readStream(SparkSession spark) {
-    return resolved(spark, () -> spark.readStream().table(name));
+    // A path is no table name to a stream.
+    Optional<String> deltaFolder = Tables.deltaPath(name);
+    return resolved(
+        spark,
+        () ->
+            deltaFolder.isPresent()
+                ? spark.readStream().format("delta").load(deltaFolder.get())
+                : spark.readStream().table(name));
   }
 
   private Dataset<Row> resolved(SparkSession spark, Supplier<Dataset<Row>> table) {

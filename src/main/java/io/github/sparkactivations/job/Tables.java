@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
@@ -79,11 +81,38 @@ final class Tables {
     return parts;
   }
 
+  /**
+   * The folder of a name in Delta's path form, {@code delta.`/path`}: a table known by its folder
+   * alone, which exists once the folder holds Delta's log.
+   */
+  static Optional<String> deltaPath(String name) {
+    List<String> parts = parts(name);
+    return parts.size() == 2 && parts.get(0).equalsIgnoreCase("delta") && parts.get(1).contains("/")
+        ? Optional.of(parts.get(1))
+        : Optional.empty();
+  }
+
+  /**
+   * Whether the table exists; a Delta path names a table once its folder holds Delta's log (the
+   * catalog refuses to look up a folder without one).
+   */
+  static boolean exists(SparkSession spark, String name) throws Exception {
+    Optional<String> folder = deltaPath(name);
+    if (folder.isEmpty()) {
+      return spark.catalog().tableExists(name);
+    }
+    Path log = new Path(folder.get(), "_delta_log");
+    return Io.fileSystem(log.toString(), spark.sparkContext().hadoopConfiguration()).exists(log);
+  }
+
   /** A name as catalog, namespace and table, lower case: how two names are known to be one. */
   static List<String> identifier(SparkSession spark, String name) {
     List<String> parts = new ArrayList<>();
     for (String part : parts(name)) {
       parts.add(part.toLowerCase(Locale.ROOT));
+    }
+    if (deltaPath(name).isPresent()) { // a folder's name keeps its case
+      parts.set(1, deltaPath(name).get());
     }
     if (parts.size() == 1) {
       parts.add(0, spark.catalog().currentDatabase().toLowerCase(Locale.ROOT));
@@ -119,7 +148,10 @@ final class Tables {
   static UsageException unresolved(String option, String name, Exception e) {
     String reason = RunCommand.firstLine(e);
     return new UsageException(
-        reason.contains("TABLE_OR_VIEW_NOT_FOUND") || reason.contains("NoSuchTable")
+        reason.contains("TABLE_OR_VIEW_NOT_FOUND")
+                || reason.contains("NoSuchTable")
+                || reason.contains("DELTA_MISSING_DELTA_TABLE")
+                || reason.contains("PATH_NOT_FOUND")
             ? option + " " + name + " does not exist; check the name and its catalog"
             : "cannot resolve " + option + " " + name + ": " + reason);
   }

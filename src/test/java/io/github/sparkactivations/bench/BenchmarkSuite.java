@@ -51,7 +51,8 @@ public final class BenchmarkSuite implements Callable<Integer> {
     TRANSFORMER,
     SCALING,
     JMH,
-    DRIVER
+    DRIVER,
+    TABLES
   }
 
   @Option(names = "--quick", description = "Smaller data and fewer iterations (about 2 minutes).")
@@ -98,9 +99,9 @@ public final class BenchmarkSuite implements Callable<Integer> {
   public Integer call() throws IOException, RunnerException {
     Scale scale = quick ? Scale.QUICK : Scale.FULL;
     long start = System.nanoTime();
-    if (parts.contains(Part.DRIVER) && jar == null) {
+    if ((parts.contains(Part.DRIVER) || parts.contains(Part.TABLES)) && jar == null) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), "the driver part needs --jar (scripts/bench.sh passes it)");
+          new CommandLine(this), "the driver parts need --jar (scripts/bench.sh passes it)");
     }
     String header;
     String lineRow = null;
@@ -141,6 +142,11 @@ public final class BenchmarkSuite implements Callable<Integer> {
         addSection(driver.startupProfile(spark));
         addSection(driver.streamAgainstRun(spark).table());
         addMemory(longRow, endToEnd, scale);
+      }
+      if (parts.contains(Part.TABLES)) {
+        new DriverBenchmarks(Path.of(""), jar, work, scale, targets, log)
+            .tablesAgainstPath(spark)
+            .ifPresent(group -> addSection(group.table()));
       }
     } finally {
       spark.stop();

@@ -3,6 +3,7 @@ package io.github.sparkactivations.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparkactivations.bench.Benchmark.Group;
 import io.github.sparkactivations.bench.Benchmark.Role;
+import io.github.sparkactivations.core.Version;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -289,6 +291,88 @@ final class DriverBenchmarks {
     return group;
   }
 
+  /**
+   * The softmax job appending to a Delta table (by path) and to an Iceberg table (Hadoop catalog)
+   * against the same job appending to a Parquet folder, each a whole process, JVM start to exit.
+   * Each output is created by a first, untimed run; the rounds then append to it. Empty where the
+   * line has no package of either format.
+   */
+  Optional<Group> tablesAgainstPath(SparkSession spark) {
+    if (Version.tablePackage("delta").isEmpty() || Version.tablePackage("iceberg").isEmpty()) {
+      log.println(
+          "  tables: Delta and Iceberg have no package for Spark "
+              + Version.sparkLine()
+              + " (they have for "
+              + Version.tableLines("iceberg")
+              + "): skipped");
+      return Optional.empty();
+    }
+    long rows = scale.wholeRunRows();
+    Path input = logits(spark, rows);
+    Path tables = work.resolve("out/tables");
+    delete(tables);
+    Path folder = tables.resolve("parquet");
+    String delta = "delta.`" + tables.toAbsolutePath().resolve("delta") + "`";
+    String iceberg = "ice.bench.probs";
+    List<String> icebergCatalog =
+        List.of(
+            "--with",
+            "iceberg",
+            "--conf",
+            "spark.sql.catalog.ice=org.apache.iceberg.spark.SparkCatalog",
+            "--conf",
+            "spark.sql.catalog.ice.type=hadoop",
+            "--conf",
+            "spark.sql.catalog.ice.warehouse=" + tables.toAbsolutePath().resolve("iceberg"));
+    String[] path = {"--output", folder.toString()};
+    String[] deltaTable = {"--output-table", delta, "--table-format", "delta"};
+    String[] icebergTable = {"--output-table", iceberg, "--table-format", "iceberg"};
+    int repetitions = scale.driverRepetitions();
+    double[][] millis = new double[3][repetitions];
+    for (int i = -1; i < repetitions; i++) { // round -1 creates the outputs
+      log.println("  tables, " + rows + " rows: round " + (i + 2) + " of " + (repetitions + 1));
+      double[] round = {
+        appendMillis("path", List.of(), input, path),
+        appendMillis("delta", List.of("--with", "delta"), input, deltaTable),
+        appendMillis("iceberg", icebergCatalog, input, icebergTable)
+      };
+      for (int k = 0; i >= 0 && k < round.length; k++) {
+        millis[k][i] = round[k];
+      }
+    }
+    String title =
+        String.format(
+            Locale.ROOT,
+            "Tables: %s rows x %d float logits, softmax appended through scripts/spark-submit,"
+                + " local[*], %s driver memory, JVM start to exit",
+            SqlBenchmarks.millions(rows),
+            CLASSES,
+            MEMORY);
+    String toDelta = "Delta table by path (--with delta)";
+    String toIceberg = "Iceberg table, Hadoop catalog (--with iceberg)";
+    Group group =
+        new Group(
+            title,
+            List.of(
+                Benchmark.summarise("Parquet folder (baseline)", Role.BASELINE, rows, millis[0]),
+                Benchmark.summarise(toDelta, Role.CASE, rows, millis[1]),
+                Benchmark.summarise(toIceberg, Role.CASE, rows, millis[2])));
+    targets.timeRatioAtMost(group, toDelta, 1.15);
+    targets.timeRatioAtMost(group, toIceberg, 1.15);
+    return Optional.of(group);
+  }
+
+  /** One append of the softmax job's output, as a whole process. */
+  private double appendMillis(
+      String name, List<String> submitOptions, Path input, String... output) {
+    List<String> arguments = new ArrayList<>(List.of("run", "--input", input.toString()));
+    arguments.addAll(List.of(output));
+    arguments.addAll(List.of("--mode", "append", "--apply", "probs=softmax(logits)"));
+    long start = System.nanoTime();
+    job("tables-" + name, submitOptions, arguments.toArray(String[]::new));
+    return (System.nanoTime() - start) / 1e6;
+  }
+
   /** {@code rows} x {@link #CLASSES} random float logits in 8 Parquet files, written once. */
   private Path logits(SparkSession spark, long rows) {
     Path input = work.resolve("data/logits-" + rows + "x" + CLASSES);
@@ -397,8 +481,8 @@ final class DriverBenchmarks {
   private void job(String name, List<String> submitOptions, String... arguments) {
     List<String> command = new ArrayList<>();
     command.add(root.resolve("scripts/spark-submit").toString());
+    command.addAll(submitOptions); // first: scripts/spark-submit takes --with only there
     command.addAll(List.of("--driver-memory", MEMORY));
-    command.addAll(submitOptions);
     command.add("--class");
     command.add("io.github.sparkactivations.job.ActivationJob");
     command.add(jar.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparkactivations.SparkTestSession;
+import io.github.sparkactivations.core.Version;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -157,6 +158,41 @@ class BadInputIT {
             "--apply",
             apply),
         bad("output equals input", "overlaps --input", input, "--input", input, "--apply", apply),
+        bad(
+            "input table missing",
+            "--input-table logits_nowhere does not exist; check the name and its catalog",
+            out,
+            "--input-table",
+            "logits_nowhere",
+            "--apply",
+            apply),
+        bad(
+            "catalog missing",
+            "--output-table nocat.db.probs: no catalog 'nocat' is configured; set"
+                + " spark.sql.catalog.nocat",
+            null,
+            "--input",
+            input,
+            "--output-table",
+            "nocat.db.probs",
+            "--apply",
+            apply),
+        bad(
+            "format's jar missing",
+            Version.tablePackage("iceberg").isEmpty()
+                ? "Apache Iceberg publishes no Spark package for Spark " + Version.sparkLine()
+                : "Apache Iceberg's jar is not on the classpath: add --packages "
+                    + Version.tablePackage("iceberg")
+                    + " to spark-submit (scripts/spark-submit: --with iceberg)",
+            null,
+            "--input",
+            input,
+            "--output-table",
+            "probs",
+            "--table-format",
+            "iceberg",
+            "--apply",
+            apply),
         bad(
             "output inside input",
             "overlaps --input",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.sparkactivations.LineRuntime;
 import io.github.sparkactivations.SparkTestSession;
 import io.github.sparkactivations.core.Spec;
 import io.github.sparkactivations.core.Version;
@@ -61,13 +62,25 @@ class TableIT {
 
   /**
    * scripts/spark-submit --with the formats, a Hive metastore (embedded Derby) and warehouse in the
-   * test's folder, and an Iceberg catalog {@code ice} of the Hadoop kind.
+   * test's folder, and two Iceberg catalogs: {@code ice} of the Hadoop kind, {@code jice} a JDBC
+   * catalog on an embedded SQLite database (its driver on the driver's classpath).
    */
   private static List<String> with(String formats) {
     return List.of(
         "--with",
-        // Delta tables of the session catalog live in the Hive metastore across runs.
-        formats.equals("delta") ? "delta,hive" : formats,
+        formats,
+        "--driver-class-path",
+        SQLITE_DRIVER,
+        "--conf",
+        "spark.sql.catalog.jice=org.apache.iceberg.spark.SparkCatalog",
+        "--conf",
+        "spark.sql.catalog.jice.type=jdbc",
+        "--conf",
+        "spark.sql.catalog.jice.uri=jdbc:sqlite:" + dir.resolve("iceberg-jdbc.db"),
+        "--conf",
+        "spark.sql.catalog.jice.jdbc.schema-version=V1",
+        "--conf",
+        "spark.sql.catalog.jice.warehouse=" + dir.resolve("iceberg-jdbc"),
         "--conf",
         "spark.sql.warehouse.dir=" + dir.resolve("warehouse"),
         "--conf",
@@ -82,23 +95,36 @@ class TableIT {
         "spark.sql.catalog.ice.warehouse=" + dir.resolve("iceberg"));
   }
 
+  private static final String SQLITE_DRIVER = LineRuntime.codeSource(org.sqlite.JDBC.class);
+
   private static SparkSubmit.Run run(String formats, String... args) throws Exception {
     return SparkSubmit.submit(with(formats), args);
   }
 
-  private static String table(String format) {
-    return format.equals("iceberg") ? "ice.db.probs" : "probs_" + format;
+  /**
+   * A Delta table by path (Delta's own catalog, no metastore) or an Iceberg table of the Hadoop
+   * catalog.
+   */
+  private static String table(String format, String name) {
+    return format.equals("iceberg")
+        ? "ice.db." + name
+        : "delta.`" + dir.resolve("delta-tables").resolve(name) + "`";
   }
 
   private static boolean iceberg(String table) {
-    return table.startsWith("ice.");
+    return table.startsWith("ice.") || table.startsWith("jice.");
   }
 
-  /** A table's folder: in the Iceberg catalog's warehouse, or in the session catalog's. */
+  /** A table's folder: its path, its Iceberg catalog's warehouse, or the session catalog's. */
   private static Path folder(String table) {
     List<String> parts = Tables.parts(table);
+    if (Tables.deltaPath(table).isPresent()) {
+      return Path.of(Tables.deltaPath(table).get());
+    }
     return iceberg(table)
-        ? dir.resolve("iceberg").resolve(parts.get(1)).resolve(parts.get(2))
+        ? dir.resolve(table.startsWith("ice.") ? "iceberg" : "iceberg-jdbc")
+            .resolve(parts.get(1))
+            .resolve(parts.get(2))
         : dir.resolve("warehouse").resolve(table);
   }
 
@@ -140,8 +166,19 @@ class TableIT {
    * kernels compute them from the logits.
    */
   private static void assertRows(Path parquet, List<Long> ids, String... columnsAndSpecs) {
+    assertRows(parquet, "true", ids, columnsAndSpecs);
+  }
+
+  /** The same, of the rows that match {@code where}. */
+  private static void assertRows(
+      Path parquet, String where, List<Long> ids, String... columnsAndSpecs) {
     List<Row> rows =
-        SparkTestSession.get().read().parquet(parquet.toString()).orderBy("id").collectAsList();
+        SparkTestSession.get()
+            .read()
+            .parquet(parquet.toString())
+            .where(where)
+            .orderBy("id")
+            .collectAsList();
     assertEquals(ids, rows.stream().map(r -> r.getLong(r.fieldIndex("id"))).toList());
     for (Row row : rows) {
       float[] logits = floats(row.getList(row.fieldIndex("logits")));
@@ -184,7 +221,7 @@ class TableIT {
 
   /** The table's rows, as another driver reads them through its catalog into Parquet. */
   private static Path readBack(String table, String formats) throws Exception {
-    Path back = dir.resolve(table + "-back");
+    Path back = dir.resolve("back-" + table.replaceAll("\\W+", "_"));
     SparkSubmit.Run read =
         run(
             formats,
@@ -268,7 +305,7 @@ class TableIT {
   @ParameterizedTest
   @ValueSource(strings = {"delta", "iceberg"})
   void aRunIdCommitsOnce(String format) throws Exception {
-    String table = table(format);
+    String table = table(format, "probs");
     if (Version.tablePackage(format).isEmpty()) {
       assertFormatMissing(format, table);
       return;
@@ -342,7 +379,7 @@ class TableIT {
   void anOverwriteAddsProbabilitiesInPlaceAndBadWritesChangeNothing(String format)
       throws Exception {
     assumeTrue(!Version.tablePackage(format).isEmpty(), "no " + format + " package for this line");
-    String table = table(format) + "_inplace";
+    String table = table(format, "probs_inplace");
     String[] create = {
       "--input",
       input(1).toString(),
@@ -418,13 +455,16 @@ class TableIT {
   @ValueSource(strings = {"delta", "iceberg"})
   void aDriverKilledDuringATableAppendIsCompletedByTheRerun(String format) throws Exception {
     assumeTrue(!Version.tablePackage(format).isEmpty(), "no " + format + " package for this line");
-    String table = table(format) + "_killed";
-    assertOut(run(format, day(1, table, format, "day-1")), "(created)");
+    // Through the catalogs users keep across runs: Delta's session catalog in a Hive metastore,
+    // and Iceberg's JDBC catalog.
+    String table = format.equals("iceberg") ? "jice.db.probs_killed" : "probs_delta_killed";
+    String formats = format.equals("iceberg") ? format : "delta,hive";
+    assertOut(run(formats, day(1, table, format, "day-1")), "(created)");
     long before = dataFiles(table);
 
     String[] big = concat(day(3, table, format, "big"), new String[] {"--partitions", "40"});
     Process writing =
-        SparkSubmit.startSubmit(with(format), dir.resolve(format + "-writing.log"), Map.of(), big);
+        SparkSubmit.startSubmit(with(formats), dir.resolve(format + "-writing.log"), Map.of(), big);
     long deadline = System.currentTimeMillis() + 180_000;
     while (writing.isAlive()
         && dataFiles(table) == before
@@ -444,7 +484,7 @@ class TableIT {
 
     Process committing =
         SparkSubmit.startSubmit(
-            with(format),
+            with(formats),
             dir.resolve(format + "-committed.log"),
             Map.of(FaultPoints.PAUSE_POINT, "after-table-commit"),
             big);
@@ -459,50 +499,79 @@ class TableIT {
     committing.destroyForcibly().waitFor();
     assertEquals(2, commits(table), "killed after the commit");
 
-    assertOut(run(format, big), "run big is already committed to table " + table);
+    assertOut(run(formats, big), "run big is already committed to table " + table);
     assertEquals(2, commits(table));
-    assertRows(readBack(table, format), idsOf(1000, ROWS, 100_000, BIG_ROWS), "probs", "softmax");
+    assertRows(readBack(table, formats), idsOf(1000, ROWS, 100_000, BIG_ROWS), "probs", "softmax");
   }
 
   /**
-   * Logits landing in a folder stream into a Delta table, which streams on into Parquet: every row
-   * once, each activation as the kernels compute it.
+   * Logits landing in a folder stream into a Delta or Iceberg table, which streams on into Parquet:
+   * every row once, each activation as the kernels compute it.
    */
   @Tag("tables-full")
-  @Test
-  void logitsStreamIntoADeltaTableAndOutOfIt() throws Exception {
-    assumeTrue(!Version.tablePackage("delta").isEmpty(), "no delta package for this line");
-    String table = "probs_delta_stream";
+  @ParameterizedTest
+  @ValueSource(strings = {"delta", "iceberg"})
+  void logitsStreamIntoATableAndOutOfIt(String format) throws Exception {
+    assumeTrue(!Version.tablePackage(format).isEmpty(), "no " + format + " package for this line");
+    String table = table(format, "probs_stream");
     assertOut(
         run(
-            "delta",
+            format,
             "stream",
             "--input",
             input(1).toString(),
             "--output-table",
             table,
             "--table-format",
-            "delta",
+            format,
             "--checkpoint",
-            dir.resolve("into-table").toString(),
+            dir.resolve(format + "-into-table").toString(),
             "--apply",
             "probs=softmax(logits)"),
         "rows in:    " + ROWS);
-    Path out = dir.resolve("out-of-table");
+    Path out = dir.resolve(format + "-out-of-table");
     assertOut(
         run(
-            "delta",
+            format,
             "stream",
             "--input-table",
             table,
             "--output",
             out.toString(),
             "--checkpoint",
-            dir.resolve("out-of-table-checkpoint").toString(),
+            dir.resolve(format + "-out-of-table-checkpoint").toString(),
             "--apply",
             "p=sigmoid(logits)"),
         "rows in:    " + ROWS);
     assertRows(out, idsOf(1000, ROWS), "probs", "softmax", "p", "sigmoid");
+  }
+
+  /**
+   * --overwrite-partitions replaces the partitions a run writes and keeps the others: the daily
+   * rerun, here of the odd ids' partition with another activation.
+   */
+  @Tag("tables-full")
+  @ParameterizedTest
+  @ValueSource(strings = {"delta", "iceberg"})
+  void overwritingPartitionsKeepsTheOthers(String format) throws Exception {
+    assumeTrue(!Version.tablePackage(format).isEmpty(), "no " + format + " package for this line");
+    String table = table(format, "probs_partitioned");
+    String select = "SELECT id, logits, CAST(id % 2 AS INT) AS part, F(logits) AS probs FROM input";
+    String[] into = {"--input", input(1).toString(), "--output-table", table};
+    String[] create = {
+      "--table-format", format, "--partition-by", "part", "--sql", select.replace("F(", "softmax(")
+    };
+    assertOut(run(format, concat(into, create)), "(created)");
+    String[] rerun = {
+      "--overwrite-partitions", "--sql", select.replace("F(", "sigmoid(") + " WHERE id % 2 = 1"
+    };
+    assertOut(run(format, concat(into, rerun)), "(replaced the partitions it wrote)");
+    Path back = readBack(table, format);
+    List<Long> ids = idsOf(1000, ROWS);
+    assertRows(
+        back, "part = 0", ids.stream().filter(id -> id % 2 == 0).toList(), "probs", "softmax");
+    assertRows(
+        back, "part = 1", ids.stream().filter(id -> id % 2 == 1).toList(), "probs", "sigmoid");
   }
 
   private static String[] concat(String[] first, String[] second) {

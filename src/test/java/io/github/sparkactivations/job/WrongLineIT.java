@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.sparkactivations.LineRuntime;
 import io.github.sparkactivations.core.Version;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -93,25 +92,14 @@ class WrongLineIT {
 
   @Test
   void everyWayOfInstallingTheFunctionsSaysWhichJarToUse() throws Exception {
-    Path runtime = Path.of("target/spark-runtime", System.getenv("SPARK_LINE"));
-    if (!Files.exists(runtime.resolve("complete"))) {
-      SparkSubmit.run("local[1]", "--version"); // assembles the runtime
-    }
-    List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
-    command.addAll(List.of(Files.readString(runtime.resolve("jvm-flags")).strip().split(" ")));
-    command.addAll(
-        List.of(
-            "-Dlog4j2.configurationFile=conf/log4j2.properties",
-            "-cp",
-            runtime.resolve("jars") + "/*:" + foreign + ":" + testClasses(),
-            "io.github.sparkactivations.sql.WrongLineProbe"));
+    LineRuntime.assemble(List.of());
+    List<String> command =
+        LineRuntime.java(
+            List.of(foreign.toString(), LineRuntime.codeSource(WrongLineIT.class)),
+            "io.github.sparkactivations.sql.WrongLineProbe",
+            List.of());
     Path out = dir.resolve("probe.out");
-    Process probe =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    if (!probe.waitFor(3, TimeUnit.MINUTES)) {
-      probe.destroyForcibly();
-      throw new AssertionError("the probe did not finish in 3 minutes");
-    }
+    assertEquals(0, LineRuntime.run(command, out, 3), Files.readString(out));
     List<String> reports =
         Files.readAllLines(out).stream()
             .filter(l -> l.matches("^(register|column|transformer|extension): .*"))
@@ -124,9 +112,5 @@ class WrongLineIT {
             "extension: IllegalStateException: " + expected),
         reports,
         Files.readString(out));
-  }
-
-  private static Path testClasses() throws Exception {
-    return Path.of(WrongLineIT.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 }

@@ -1,0 +1,171 @@
+package io.github.sparkactivations.sql;
+
+import static io.github.sparkactivations.RowArrays.floats;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.sparkactivations.SparkTestSession;
+import io.github.sparkactivations.core.Activations;
+import io.github.sparkactivations.core.Version;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SQL functions in sessions that also run Iceberg's or Delta's extensions (this project's
+ * listed first and last): CREATE TABLE AS SELECT, INSERT, UPDATE and MERGE on a table of each
+ * format, and ActivationTransformer's output saved as a table, checked against closed forms. Runs
+ * TableSqlProbe in a JVM of its own with the line's runtime and the formats' packages; Iceberg's
+ * catalog there is a JDBC catalog on an embedded SQLite database.
+ */
+class TableSqlIT {
+
+  @TempDir static Path dir;
+
+  @Test
+  void everyStatementComputesTheActivationsNextToTheFormatsExtensions() throws Exception {
+    List<String> formats =
+        Stream.of("iceberg", "delta").filter(f -> !Version.tablePackage(f).isEmpty()).toList();
+    assumeTrue(!formats.isEmpty(), "neither Iceberg nor Delta has a package for this line");
+    Path out = dir.resolve("probe.out");
+    Process probe =
+        new ProcessBuilder(command(formats))
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    if (!probe.waitFor(5, TimeUnit.MINUTES)) {
+      probe.destroyForcibly();
+      throw new AssertionError("the probe did not finish in 5 minutes");
+    }
+    String log = Files.readString(out);
+    assertEquals(0, probe.exitValue(), log);
+    for (String format : formats) {
+      for (String order : List.of("first", "last")) {
+        String run = format + " " + order;
+        assertTrue(
+            log.contains("functions " + run + ": " + Activations.all().size() + "\n"),
+            "every function in the session: " + log);
+        Path tables = dir.resolve(format + "-" + order);
+        assertScores(tables.resolve("dml"), run);
+        assertTransformed(tables.resolve("transformer"), run);
+      }
+    }
+  }
+
+  /**
+   * After CREATE (ids 0-3: p = sigmoid, probs = softmax), INSERT (ids 4-5, the same), UPDATE (p =
+   * silu for even ids) and MERGE (ids 4-5 matched: probs = softmin; ids 6-7 inserted: sigmoid and
+   * softmax).
+   */
+  private static void assertScores(Path parquet, String run) {
+    List<Row> rows = rows(parquet, run);
+    for (Row row : rows) {
+      long id = row.getLong(row.fieldIndex("id"));
+      double score = row.getDouble(row.fieldIndex("score"));
+      double p = row.getDouble(row.fieldIndex("p"));
+      double expected = id % 2 == 0 && id < 6 ? score * sigmoid(score) : sigmoid(score);
+      assertTrue(
+          Math.abs(p - expected) <= 4 * Math.ulp(expected),
+          run + ": p of id " + id + " is " + p + ", expected " + expected);
+      float[] logits = floats(row.getList(row.fieldIndex("logits")));
+      boolean merged = id == 4 || id == 5;
+      assertSoftmax(
+          merged ? negated(logits) : logits,
+          floats(row.getList(row.fieldIndex("probs"))),
+          run + ": probs of id " + id);
+    }
+  }
+
+  private static void assertTransformed(Path parquet, String run) {
+    for (Row row : rows(parquet, run)) {
+      assertSoftmax(
+          floats(row.getList(row.fieldIndex("logits"))),
+          floats(row.getList(row.fieldIndex("probs"))),
+          run + ": transformer's probs of id " + row.getLong(row.fieldIndex("id")));
+    }
+  }
+
+  /** The rows of a table's copy, ids 0 to 7 each once. */
+  private static List<Row> rows(Path parquet, String run) {
+    List<Row> rows =
+        SparkTestSession.get().read().parquet(parquet.toString()).orderBy("id").collectAsList();
+    assertEquals(
+        LongStream.range(0, 8).boxed().toList(),
+        rows.stream().map(r -> r.getLong(r.fieldIndex("id"))).toList(),
+        run);
+    return rows;
+  }
+
+  private static double sigmoid(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+
+  private static float[] negated(float[] values) {
+    float[] negated = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      negated[i] = -values[i];
+    }
+    return negated;
+  }
+
+  /** Softmax in double, max-shifted, against the float result within one float ulp. */
+  private static void assertSoftmax(float[] logits, float[] probs, String what) {
+    assertEquals(logits.length, probs.length, what);
+    double max = Double.NEGATIVE_INFINITY;
+    for (float x : logits) {
+      max = Math.max(max, x);
+    }
+    double sum = 0;
+    for (float x : logits) {
+      sum += Math.exp(x - max);
+    }
+    for (int i = 0; i < logits.length; i++) {
+      float expected = (float) (Math.exp(logits[i] - max) / sum);
+      assertTrue(
+          Math.abs(probs[i] - expected) <= Math.ulp(expected),
+          what + "[" + i + "] is " + probs[i] + ", expected " + expected);
+    }
+  }
+
+  /**
+   * java with the line's runtime and flags, the formats' jars, this project's jar and the probe.
+   */
+  private static List<String> command(List<String> formats) throws Exception {
+    Path runtime = Path.of("target/spark-runtime", System.getenv("SPARK_LINE"));
+    // Fetches the formats' packages into the runtime, once.
+    Process fetch =
+        new ProcessBuilder("scripts/spark-submit", "--with", String.join(",", formats), "--version")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("fetch.out").toFile())
+            .start();
+    assertEquals(0, fetch.waitFor(), Files.readString(dir.resolve("fetch.out")));
+    List<String> classpath = new ArrayList<>(List.of(runtime.resolve("jars") + "/*"));
+    formats.forEach(f -> classpath.add(runtime.resolve("formats").resolve(f) + "/jars/*"));
+    classpath.add("target/" + Version.jarName());
+    classpath.add(codeSource(TableSqlIT.class));
+    classpath.add(codeSource(org.sqlite.JDBC.class));
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
+    command.addAll(List.of(Files.readString(runtime.resolve("jvm-flags")).strip().split(" ")));
+    command.addAll(
+        List.of(
+            "-Dlog4j2.configurationFile=conf/log4j2.properties",
+            "-cp",
+            String.join(":", classpath),
+            TableSqlProbe.class.getName(),
+            dir.toString()));
+    command.addAll(formats);
+    return command;
+  }
+
+  private static String codeSource(Class<?> type) throws Exception {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+  }
+}
