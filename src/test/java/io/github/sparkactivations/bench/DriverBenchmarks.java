@@ -354,7 +354,8 @@ final class DriverBenchmarks {
         new Group(
             title,
             List.of(
-                Benchmark.summarise("Parquet folder (baseline)", Role.BASELINE, rows, millis[0]),
+                Benchmark.summarise(
+                    "Parquet folder, --mode append", Role.BASELINE, rows, millis[0]),
                 Benchmark.summarise(toDelta, Role.CASE, rows, millis[1]),
                 Benchmark.summarise(toIceberg, Role.CASE, rows, millis[2])));
     targets.timeRatioAtMost(group, toDelta, 1.15);
