@@ -145,18 +145,25 @@ public final class ActivationJob implements Runnable {
         file = args[i].substring("--config=".length());
       }
       if (file != null) {
-        try (Reader reader = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-          properties.load(reader);
-        } catch (IOException | RuntimeException e) {
-          throw new UsageException(
-              "cannot read --config "
-                  + file
-                  + ": "
-                  + e.getClass().getSimpleName()
-                  + " "
-                  + e.getMessage());
-        }
+        properties.putAll(readConfig(file));
       }
+    }
+    return properties;
+  }
+
+  /** A --config file's properties, or one line saying why it cannot be read. */
+  static Properties readConfig(String file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException | RuntimeException e) {
+      throw new UsageException(
+          "cannot read --config "
+              + file
+              + ": "
+              + e.getClass().getSimpleName()
+              + " "
+              + e.getMessage());
     }
     return properties;
   }

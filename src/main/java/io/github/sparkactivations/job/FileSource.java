@@ -5,6 +5,7 @@ import static io.github.sparkactivations.job.Io.io;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -31,18 +32,24 @@ final class FileSource implements Source {
   private final Format format;
   private final StructType schema;
   private final Integer maxFilesPerTrigger;
+  private final Map<String, String> readOptions;
 
   private FileSource(
-      List<String> paths, Format format, StructType schema, Integer maxFilesPerTrigger) {
+      List<String> paths,
+      Format format,
+      StructType schema,
+      Integer maxFilesPerTrigger,
+      Map<String, String> readOptions) {
     this.paths = List.copyOf(paths);
     this.format = format;
     this.schema = schema;
     this.maxFilesPerTrigger = maxFilesPerTrigger;
+    this.readOptions = readOptions;
   }
 
-  /** Files, folders or globs read once. */
-  static FileSource batch(List<String> paths, Format format) {
-    return new FileSource(paths, format, null, null);
+  /** Files, folders or globs read once, with the reader's options (--read-option). */
+  static FileSource batch(List<String> paths, Format format, Map<String, String> readOptions) {
+    return new FileSource(paths, format, null, null, FileOptions.read(format, false, readOptions));
   }
 
   /**
@@ -54,7 +61,9 @@ final class FileSource implements Source {
       Format format,
       String schemaDdl,
       Integer maxFilesPerTrigger,
+      Map<String, String> readOptions,
       Configuration hadoop) {
+    Map<String, String> options = FileOptions.read(format, true, readOptions);
     Path path = new Path(folder);
     FileSystem fs = Io.fileSystem(folder, hadoop);
     if (!io(() -> fs.isDirectory(path))) {
@@ -72,7 +81,7 @@ final class FileSource implements Source {
               + " is empty, so its schema cannot be inferred; give --schema 'DDL', e.g. 'id BIGINT,"
               + " logits ARRAY<FLOAT>'");
     }
-    return new FileSource(List.of(folder), format, schema, maxFilesPerTrigger);
+    return new FileSource(List.of(folder), format, schema, maxFilesPerTrigger, options);
   }
 
   List<String> paths() {
@@ -126,15 +135,19 @@ final class FileSource implements Source {
     if (maxFilesPerTrigger != null) {
       reader = reader.option("maxFilesPerTrigger", maxFilesPerTrigger);
     }
-    return reader.load(paths.get(0));
+    return reader.options(readOptions).load(paths.get(0));
   }
 
-  /** A batch reader of the format; CSV with a header row and inferred types. */
+  /**
+   * A batch reader of the format (CSV: a header row and inferred types) with the user's options,
+   * which win.
+   */
   private DataFrameReader reader(SparkSession spark) {
     DataFrameReader reader = spark.read().format(formatName());
-    return format == Format.CSV
-        ? reader.option("header", "true").option("inferSchema", "true")
-        : reader;
+    if (format == Format.CSV) {
+      reader = reader.option("header", "true").option("inferSchema", "true");
+    }
+    return reader.options(readOptions);
   }
 
   private String formatName() {

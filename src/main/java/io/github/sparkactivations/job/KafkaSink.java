@@ -17,18 +17,18 @@ import org.apache.spark.sql.streaming.Trigger;
 /** A Kafka topic written by a stream: each row a JSON value, its key kept from a Kafka input. */
 final class KafkaSink implements Sink {
 
-  private final String bootstrap;
+  private final KafkaBrokers brokers;
   private final String topic;
 
-  KafkaSink(String bootstrap, String topic) {
-    this.bootstrap = bootstrap;
+  KafkaSink(KafkaBrokers brokers, String topic) {
+    this.brokers = brokers;
     this.topic = topic;
   }
 
   @Override
   public void beforeStream(Source source) {
     if (!(source instanceof KafkaSource)) { // a Kafka source asked the same brokers already
-      KafkaSource.requireBrokers(bootstrap, null);
+      brokers.require(null, null);
     }
   }
 
@@ -48,7 +48,7 @@ final class KafkaSink implements Sink {
     return records
         .writeStream()
         .format("kafka")
-        .option("kafka.bootstrap.servers", bootstrap)
+        .options(brokers.sparkOptions())
         .option("topic", topic)
         .option("checkpointLocation", checkpoint)
         .trigger(trigger)
@@ -57,6 +57,6 @@ final class KafkaSink implements Sink {
 
   @Override
   public String describe() {
-    return "kafka " + bootstrap + " topic " + topic;
+    return "kafka " + brokers.bootstrap() + " topic " + topic;
   }
 }

@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import io.github.sparkactivations.core.Version;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,7 +16,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A Kafka topic of JSON values, from its earliest offsets: key, topic, partition, offset and
+ * Kafka topics of JSON values (one topic, or those whose names match a pattern), from where a new
+ * stream starts (the earliest offsets unless told otherwise): key, topic, partition, offset and
  * timestamp, then the value's fields. A value that does not match the schema is counted (observed
  * metric {@value #METRICS}) and skipped.
  */
@@ -28,40 +29,33 @@ final class KafkaSource implements Source {
   /** The column from_json fills with a value that does not match the schema. */
   private static final String MALFORMED = "_malformed_value";
 
-  private final String bootstrap;
+  private final KafkaBrokers brokers;
   private final String topic;
+  private final Pattern topicPattern;
   private final StructType values;
-  private final Integer maxPerTrigger;
-
-  KafkaSource(String bootstrap, String topic, String valueSchema, Integer maxPerTrigger) {
-    this.bootstrap = bootstrap;
-    this.topic = topic;
-    this.values = Ddl.parse("--value-schema", valueSchema);
-    this.maxPerTrigger = maxPerTrigger;
-  }
-
-  /** The brokers must answer and hold the topic. */
-  @Override
-  public void check() {
-    requireBrokers(bootstrap, topic);
-  }
+  private final Map<String, String> readOptions;
 
   /**
-   * Fails in one line unless the brokers answer and hold {@code topic} (if given); the Admin client
-   * that asks them comes with Spark's Kafka connector.
+   * {@code topic} or {@code topicPattern} (the other null); {@code readOptions}: Spark's Kafka
+   * source options beyond the brokers and the subscription (starting offsets, limits, ...).
    */
-  static void requireBrokers(String bootstrap, String topic) {
-    try {
-      KafkaTopics.check(bootstrap, topic);
-    } catch (NoClassDefFoundError e) {
-      throw new UsageException(
-          "Spark's Kafka connector is not on the classpath: add --packages"
-              + " org.apache.spark:spark-sql-kafka-0-10_"
-              + Version.scalaBinaryVersion()
-              + ":"
-              + org.apache.spark.package$.MODULE$.SPARK_VERSION()
-              + " to spark-submit");
-    }
+  KafkaSource(
+      KafkaBrokers brokers,
+      String topic,
+      Pattern topicPattern,
+      String valueSchema,
+      Map<String, String> readOptions) {
+    this.brokers = brokers;
+    this.topic = topic;
+    this.topicPattern = topicPattern;
+    this.values = Ddl.parse("--value-schema", valueSchema);
+    this.readOptions = Map.copyOf(readOptions);
+  }
+
+  /** The brokers must answer, accept the client and hold the topics. */
+  @Override
+  public void check() {
+    brokers.require(topic, topicPattern);
   }
 
   @Override
@@ -70,12 +64,13 @@ final class KafkaSource implements Source {
         spark
             .readStream()
             .format("kafka")
-            .option("kafka.bootstrap.servers", bootstrap)
-            .option("subscribe", topic)
-            .option("startingOffsets", "earliest");
-    if (maxPerTrigger != null) {
-      reader = reader.option("maxOffsetsPerTrigger", maxPerTrigger);
-    }
+            .options(brokers.sparkOptions())
+            .option("startingOffsets", "earliest")
+            .options(readOptions);
+    reader =
+        topic != null
+            ? reader.option("subscribe", topic)
+            : reader.option("subscribePattern", topicPattern.pattern());
     StructType withMalformed = values.add(MALFORMED, DataTypes.StringType);
     Column value =
         from_json(
@@ -101,6 +96,8 @@ final class KafkaSource implements Source {
 
   @Override
   public String describe() {
-    return "kafka " + bootstrap + " topic " + topic;
+    return "kafka "
+        + brokers.bootstrap()
+        + (topic != null ? " topic " + topic : " topics matching " + topicPattern);
   }
 }

@@ -33,19 +33,23 @@ final class PathSink implements Sink {
   private final String output;
   private final Configuration hadoop;
   private final BatchOptions options;
+  private final Map<String, String> writeOptions;
   private final OutputCommit commit;
   private boolean appending;
 
-  PathSink(String output, Configuration hadoop, BatchOptions options) {
+  /** A folder that {@code run} writes, with the Parquet writer's options (--write-option). */
+  PathSink(
+      String output, Configuration hadoop, BatchOptions options, Map<String, String> writeOptions) {
     this.output = output;
     this.hadoop = hadoop;
     this.options = options;
+    this.writeOptions = FileOptions.write(writeOptions);
     this.commit = new OutputCommit(Io.fileSystem(output, hadoop), qualify(output, hadoop));
   }
 
   /** A stream's output folder. */
-  static PathSink stream(String output, Configuration hadoop) {
-    return new PathSink(output, hadoop, null);
+  static PathSink stream(String output, Configuration hadoop, Map<String, String> writeOptions) {
+    return new PathSink(output, hadoop, null, writeOptions);
   }
 
   @Override
@@ -74,7 +78,8 @@ final class PathSink implements Sink {
   public Written write(Dataset<Row> result) {
     Dataset<Row> data =
         options.partitions() == null ? result : result.repartition(options.partitions());
-    DataFrameWriter<Row> writer = data.write().mode(SaveMode.ErrorIfExists).format("parquet");
+    DataFrameWriter<Row> writer =
+        data.write().mode(SaveMode.ErrorIfExists).format("parquet").options(writeOptions);
     if (options.compression() != null) {
       writer = writer.option("compression", options.compression());
     }
@@ -148,6 +153,7 @@ final class PathSink implements Sink {
     return result
         .writeStream()
         .format("parquet")
+        .options(writeOptions)
         .option("path", output)
         .option("checkpointLocation", checkpoint)
         .trigger(trigger)

@@ -53,6 +53,14 @@ final class RunCommand implements Callable<Integer> {
       description = "parquet (default), orc, json or csv (with a header row).")
   FileSource.Format inputFormat;
 
+  @Option(
+      names = "--read-option",
+      paramLabel = "KEY=VALUE",
+      description =
+          "An option of Spark's reader for the --input files (repeatable), e.g. sep=; for CSV or"
+              + " mergeSchema=true for Parquet; checked against the keys the format knows.")
+  Map<String, String> readOptions = new LinkedHashMap<>();
+
   @Option(names = "--output", paramLabel = "PATH", description = "Output folder.")
   String output;
 
@@ -123,6 +131,14 @@ final class RunCommand implements Callable<Integer> {
   String compression;
 
   @Option(
+      names = "--write-option",
+      paramLabel = "KEY=VALUE",
+      description =
+          "An option of Spark's Parquet writer for --output (repeatable), e.g."
+              + " maxRecordsPerFile=1000000; checked against the keys it knows.")
+  Map<String, String> writeOptions = new LinkedHashMap<>();
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description =
@@ -156,14 +172,16 @@ final class RunCommand implements Callable<Integer> {
     // Paths are checked without Spark: fail fast, before one starts.
     Configuration hadoop = SparkHadoopUtil.get().newConfiguration(new SparkConf());
     Source source =
-        inputTable != null ? new TableSource(inputTable) : FileSource.batch(inputs, inputFormat);
+        inputTable != null
+            ? new TableSource(inputTable)
+            : FileSource.batch(inputs, inputFormat, readOptions);
     BatchOptions writing =
         new BatchOptions(
             mode, overwritePartitions, runId, partitions, partitionBy, compression, dryRun);
     Sink sink =
         outputTable != null
             ? new TableSink(outputTable, tableFormat, writing)
-            : new PathSink(output, hadoop, writing);
+            : new PathSink(output, hadoop, writing, writeOptions);
     Optional<String> nothingToDo = sink.beforeSpark(out, source);
     if (nothingToDo.isPresent()) {
       out.println(nothingToDo.get());
@@ -236,6 +254,14 @@ final class RunCommand implements Callable<Integer> {
           output == null
               ? "nowhere to write: give --output PATH or --output-table TABLE"
               : "give either --output or --output-table, not both");
+    }
+    if (inputTable != null && !readOptions.isEmpty()) {
+      throw new UsageException("--read-option applies to --input files only");
+    }
+    if (outputTable != null && !writeOptions.isEmpty()) {
+      throw new UsageException(
+          "--write-option applies to --output only; a table's writer settings are its format's"
+              + " table properties");
     }
     if (outputTable == null && tableFormat != null) {
       throw new UsageException("--table-format applies to --output-table only");

@@ -9,7 +9,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -89,18 +92,68 @@ final class StreamCommand implements Callable<Integer> {
   String schema;
 
   @Option(
+      names = "--read-option",
+      paramLabel = "KEY=VALUE",
+      description =
+          "An option of Spark's reader for the --input files (repeatable), e.g. sep=; for CSV or"
+              + " cleanSource=delete; checked against the keys the format knows.")
+  Map<String, String> readOptions = new LinkedHashMap<>();
+
+  @Option(
       names = "--kafka-bootstrap",
       paramLabel = "HOST:PORT",
-      description = "Kafka brokers, for --topic and --output-topic.")
+      description = "Kafka brokers, for --topic, --topic-pattern and --output-topic.")
   String kafkaBootstrap;
+
+  @Option(
+      names = "--kafka-option",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A Kafka client setting for the source, the sink and the check of the brokers"
+              + " (repeatable): security.protocol, sasl.mechanism, sasl.jaas.config,"
+              + " ssl.truststore.location, client.id, ... Also kafka.KEY in --config, which keeps"
+              + " secrets out of the process list; the command line wins.")
+  Map<String, String> kafkaOptions = new LinkedHashMap<>();
 
   @Option(
       names = "--topic",
       paramLabel = "TOPIC",
       description =
-          "A Kafka topic in (from its earliest offsets): JSON values read with --value-schema; key,"
-              + " topic, partition, offset and timestamp pass through.")
+          "A Kafka topic in: JSON values read with --value-schema; key, topic, partition, offset"
+              + " and timestamp pass through.")
   String topic;
+
+  @Option(
+      names = "--topic-pattern",
+      paramLabel = "REGEX",
+      description =
+          "The Kafka topics whose names match REGEX, instead of --topic (one must exist at the"
+              + " start).")
+  String topicPattern;
+
+  @Option(
+      names = "--starting-offsets",
+      paramLabel = "OFFSETS",
+      description =
+          "Where a new stream starts in its topics: earliest (default), latest, or Spark's JSON"
+              + " of offsets per partition. A restart goes on from its checkpoint.")
+  String startingOffsets;
+
+  @Option(
+      names = "--starting-timestamp",
+      paramLabel = "MS",
+      description =
+          "A new stream starts at the first record of each partition at or after this time (ms"
+              + " since the epoch), instead of --starting-offsets.")
+  Long startingTimestamp;
+
+  @Option(
+      names = "--fail-on-data-loss",
+      paramLabel = "BOOL",
+      description =
+          "true (default): stop when records the stream has not read were deleted (retention) or"
+              + " offsets went back; false: go on from what is left.")
+  Boolean failOnDataLoss;
 
   @Option(
       names = "--value-schema",
@@ -115,6 +168,14 @@ final class StreamCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Parquet folder out (Spark's file sink: every row exactly once).")
   String output;
+
+  @Option(
+      names = "--write-option",
+      paramLabel = "KEY=VALUE",
+      description =
+          "An option of Spark's Parquet writer for --output (repeatable); checked against the keys"
+              + " it knows.")
+  Map<String, String> writeOptions = new LinkedHashMap<>();
 
   @Option(
       names = "--output-table",
@@ -185,16 +246,22 @@ final class StreamCommand implements Callable<Integer> {
     Configuration hadoop = SparkHadoopUtil.get().newConfiguration(new SparkConf());
     Source source =
         input != null
-            ? FileSource.landingFolder(input, inputFormat, schema, maxPerTrigger, hadoop)
+            ? FileSource.landingFolder(
+                input, inputFormat, schema, maxPerTrigger, readOptions, hadoop)
             : inputTable != null
                 ? new TableSource(inputTable)
-                : new KafkaSource(kafkaBootstrap, topic, valueSchema, maxPerTrigger);
+                : new KafkaSource(
+                    brokers(),
+                    topic,
+                    topicPattern == null ? null : Pattern.compile(topicPattern),
+                    valueSchema,
+                    kafkaReadOptions());
     Sink sink =
         output != null
-            ? PathSink.stream(output, hadoop)
+            ? PathSink.stream(output, hadoop, writeOptions)
             : outputTable != null
                 ? TableSink.stream(outputTable, tableFormat)
-                : new KafkaSink(kafkaBootstrap, outputTopic);
+                : new KafkaSink(brokers(), outputTopic);
     Path checkpointPath = prepareCheckpoint(hadoop);
     sink.beforeStream(source);
     source.check();
@@ -235,14 +302,90 @@ final class StreamCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The brokers, with the client settings of --config (kafka.KEY) and --kafka-option. */
+  private KafkaBrokers brokers() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (config != null) {
+      ActivationJob.readConfig(config)
+          .forEach(
+              (key, value) -> {
+                if (key.toString().startsWith("kafka.")) {
+                  settings.put(key.toString().substring("kafka.".length()), value.toString());
+                }
+              });
+    }
+    settings.putAll(kafkaOptions);
+    return new KafkaBrokers(kafkaBootstrap, settings);
+  }
+
+  /** Spark's Kafka source options beyond the brokers and the subscription. */
+  private Map<String, String> kafkaReadOptions() {
+    Map<String, String> options = new LinkedHashMap<>();
+    if (startingOffsets != null) {
+      options.put("startingOffsets", startingOffsets);
+    }
+    if (startingTimestamp != null) {
+      options.put("startingTimestamp", startingTimestamp.toString());
+    }
+    if (failOnDataLoss != null) {
+      options.put("failOnDataLoss", failOnDataLoss.toString());
+    }
+    if (maxPerTrigger != null) {
+      options.put("maxOffsetsPerTrigger", maxPerTrigger.toString());
+    }
+    return options;
+  }
+
   private Trigger validateOptions() {
-    long sources = Stream.of(input, inputTable, topic).filter(Objects::nonNull).count();
+    long sources =
+        Stream.of(input, inputTable, topic, topicPattern).filter(Objects::nonNull).count();
     if (sources != 1) {
       throw new UsageException(
           sources == 0
               ? "nothing to read: give --input DIR (a landing folder), --input-table TABLE or"
-                  + " --topic with --kafka-bootstrap"
-              : "give one of --input, --input-table and --topic");
+                  + " --topic (or --topic-pattern) with --kafka-bootstrap"
+              : "give one of --input, --input-table, --topic and --topic-pattern");
+    }
+    boolean kafkaIn = topic != null || topicPattern != null;
+    if (!kafkaIn
+        && (startingOffsets != null || startingTimestamp != null || failOnDataLoss != null)) {
+      throw new UsageException(
+          "--starting-offsets, --starting-timestamp and --fail-on-data-loss apply to --topic and"
+              + " --topic-pattern only");
+    }
+    if (startingOffsets != null && startingTimestamp != null) {
+      throw new UsageException("give either --starting-offsets or --starting-timestamp, not both");
+    }
+    if (startingOffsets != null
+        && !startingOffsets.equals("earliest")
+        && !startingOffsets.equals("latest")
+        && !startingOffsets.strip().startsWith("{")) {
+      throw new UsageException(
+          "--starting-offsets must be earliest, latest or Spark's JSON of offsets per partition"
+              + " (e.g. '{\"logits\":{\"0\":42,\"1\":-2}}', -2 for earliest, -1 for latest), got '"
+              + startingOffsets
+              + "'");
+    }
+    if (topicPattern != null) {
+      try {
+        Pattern.compile(topicPattern);
+      } catch (PatternSyntaxException e) {
+        throw new UsageException(
+            "--topic-pattern '"
+                + topicPattern
+                + "' is not a regular expression: "
+                + e.getDescription());
+      }
+    }
+    if (input == null && !readOptions.isEmpty()) {
+      throw new UsageException("--read-option applies to --input files only");
+    }
+    if (output == null && !writeOptions.isEmpty()) {
+      throw new UsageException("--write-option applies to --output only");
+    }
+    if (!kafkaOptions.isEmpty() && !kafkaIn && outputTopic == null) {
+      throw new UsageException(
+          "--kafka-option applies to --topic, --topic-pattern and --output-topic only");
     }
     long sinks = Stream.of(output, outputTable, outputTopic).filter(Objects::nonNull).count();
     if (sinks != 1) {
@@ -255,12 +398,15 @@ final class StreamCommand implements Callable<Integer> {
     if (tableFormat != null && outputTable == null) {
       throw new UsageException("--table-format applies to --output-table only");
     }
-    if ((topic != null || outputTopic != null) && kafkaBootstrap == null) {
-      throw new UsageException("--topic and --output-topic need --kafka-bootstrap HOST:PORT");
-    }
-    if (topic != null && valueSchema == null) {
+    if ((kafkaIn || outputTopic != null) && kafkaBootstrap == null) {
       throw new UsageException(
-          "--topic needs --value-schema 'DDL' for its JSON values, e.g. 'id BIGINT, logits ARRAY<FLOAT>'");
+          "--topic, --topic-pattern and --output-topic need --kafka-bootstrap HOST:PORT");
+    }
+    if (kafkaIn && valueSchema == null) {
+      throw new UsageException(
+          (topic != null ? "--topic" : "--topic-pattern")
+              + " needs --value-schema 'DDL' for its JSON values, e.g. 'id BIGINT, logits"
+              + " ARRAY<FLOAT>'");
     }
     if (maxPerTrigger != null && maxPerTrigger < 1) {
       throw new UsageException("--max-per-trigger must be at least 1, got " + maxPerTrigger);
@@ -308,6 +454,13 @@ final class StreamCommand implements Callable<Integer> {
         recorded = Arrays.asList(new ObjectMapper().readValue(stream, String[].class));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+      if (startingOffsets != null || startingTimestamp != null) {
+        out.println(
+            "note: --checkpoint "
+                + checkpoint
+                + " holds a stream already; it goes on from its offsets, and --starting-offsets"
+                + " and --starting-timestamp apply to new checkpoints only");
       }
       if (!recorded.equals(transformation.describe())) {
         throw new UsageException(

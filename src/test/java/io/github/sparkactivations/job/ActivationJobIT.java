@@ -252,6 +252,47 @@ class ActivationJobIT {
     assertEquals(List.of(), leftovers(output));
   }
 
+  /** --read-option reaches the CSV reader and --write-option the Parquet writer. */
+  @Test
+  void readerAndWriterOptionsArePassedOn() throws Exception {
+    Path csv = dir.resolve("scores.csv");
+    StringBuilder lines = new StringBuilder("id;score\n");
+    for (int id = 0; id < 10; id++) {
+      lines.append(id).append(';').append(id - 4.5).append('\n');
+    }
+    Files.writeString(csv, lines, StandardCharsets.UTF_8);
+    Path output = dir.resolve("from-csv");
+    SparkSubmit.Run run =
+        SparkSubmit.local(
+            "--input",
+            csv.toString(),
+            "--input-format",
+            "csv",
+            "--read-option",
+            "SEP=;",
+            "--output",
+            output.toString(),
+            "--write-option",
+            "maxRecordsPerFile=3",
+            "--partitions",
+            "1",
+            "--apply",
+            "p=sigmoid(score)");
+    assertEquals(0, run.code(), run.err());
+    List<Row> rows =
+        SparkTestSession.get().read().parquet(output.toString()).orderBy("id").collectAsList();
+    assertEquals(10, rows.size());
+    for (Row row : rows) {
+      double score = row.getInt(0) - 4.5;
+      double expected = 1 / (1 + Math.exp(-score));
+      assertEquals(expected, row.getDouble(2), 4 * Math.ulp(expected), "p of " + score);
+    }
+    try (Stream<Path> files = Files.list(output)) {
+      assertEquals(
+          4, files.filter(f -> f.toString().endsWith(".parquet")).count(), "3 rows per file");
+    }
+  }
+
   @Test
   void dryRunAndConfigFile() throws Exception {
     Path output = dir.resolve("from-config");

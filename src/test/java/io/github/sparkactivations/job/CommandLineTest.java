@@ -117,6 +117,25 @@ class CommandLineTest {
         "--apply",
         "softmax(x)");
     assertUsage(
+        "error: --read-option delimter is not an option of csv files; known:"
+            + " charToEscapeQuoteEscaping, columnNameOfCorruptRecord, comment, dateFormat,"
+            + " delimiter, emptyValue, encoding, enforceSchema, escape, header, ignoreCorruptFiles,"
+            + " ignoreLeadingWhiteSpace, ignoreMissingFiles, ignoreTrailingWhiteSpace, inferSchema,"
+            + " lineSep, locale, maxCharsPerColumn, maxColumns, mode, modifiedAfter, modifiedBefore,"
+            + " multiLine, nanValue, negativeInf, nullValue, pathGlobFilter, positiveInf,"
+            + " preferDate, quote, recursiveFileLookup, samplingRatio, sep, timeZone,"
+            + " timestampFormat, timestampNTZFormat, unescapedQuoteHandling",
+        "--input",
+        "in",
+        "--input-format",
+        "csv",
+        "--read-option",
+        "delimter=;",
+        "--output",
+        "out",
+        "--apply",
+        "softmax(x)");
+    assertUsage(
         "error: two --apply write column 'p'; give each its own output name (out=...)",
         "--input",
         "in",

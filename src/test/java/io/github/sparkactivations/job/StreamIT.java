@@ -393,7 +393,9 @@ class StreamIT {
         List.of(
             "error: cannot reach Kafka at 127.0.0.1:"
                 + port
-                + " within 15 s; check --kafka-bootstrap and that the brokers run"),
+                + " within 15 s; check --kafka-bootstrap, that the brokers run, and that the"
+                + " client speaks their protocol (--kafka-option security.protocol=SSL, SASL_SSL,"
+                + " ...)"),
         run.errorLines());
     // The Admin timeout, plus the process's own start (JVM, Spark's classes, and on a runtime's
     // first run its class-data archive dump) on a loaded 2-core machine.
