@@ -6,8 +6,9 @@
 #     through SparkSubmit (bad input and errors included), tables (Hive metastore; Delta and
 #     Iceberg where they publish a package), Spark Connect (4.x lines) and the real 4.2 jar meeting
 #     the line's Spark (WrongLineIT); the cluster, benchmark and slow fault tests (kills and
-#     signals) and the secured broker's full set (kafka-full) stay on 4.2, the table formats' full
-#     set (tables-full) runs on 4.1.
+#     signals), the command line's own refusals (cli: decided before Spark starts, the same on
+#     every line) and the secured broker's full set (kafka-full) stay on 4.2, the table formats'
+#     full set (tables-full) runs on 4.1.
 # Ends with one line per line: its result, time, test count and the reasons of its skips. A line
 # fails when its build fails or when a test class skipped that the line must run: the only skips
 # allowed are those of ALLOWED_SKIPS below. Exit code 1 if any line failed.
@@ -78,7 +79,7 @@ for requested in ${lines//,/ }; do
     source scripts/line.sh --line "$requested" # line, scala, line_id, line_profiles, version
     args=(-B "$line_profiles" verify)
     if [[ "$line_id" != 4.2_2.13 ]]; then
-      excluded=benchmark,cluster,faults,kafka-full
+      excluded=benchmark,cluster,faults,cli,kafka-full
       # The table formats' full set (kills, in-place overwrites, streams) on the newest line with them.
       [[ "$line_id" == 4.1_2.13 ]] || excluded+=,tables-full
       args+=("-DexcludedGroups=$excluded")

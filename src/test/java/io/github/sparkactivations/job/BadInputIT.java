@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,7 @@ class BadInputIT {
         });
   }
 
+  /** What only Spark can decide (reading, analysing, catalogs), on every line. */
   @TestFactory
   Stream<DynamicTest> badInputIsRefusedBeforeAnythingIsWritten() {
     String apply = "p=softmax(farr)";
@@ -118,6 +120,60 @@ class BadInputIT {
             "--apply",
             "p=sigmoid(st)"),
         bad(
+            "input table missing",
+            "--input-table logits_nowhere does not exist; check the name and its catalog",
+            out,
+            "--input-table",
+            "logits_nowhere",
+            "--apply",
+            apply),
+        bad(
+            "catalog missing",
+            "--output-table nocat.db.probs: no catalog 'nocat' is configured; set"
+                + " spark.sql.catalog.nocat",
+            null,
+            "--input",
+            input,
+            "--output-table",
+            "nocat.db.probs",
+            "--apply",
+            apply),
+        bad(
+            "format's jar missing",
+            Version.tablePackage("iceberg").isEmpty()
+                ? "Apache Iceberg publishes no Spark package for Spark " + Version.sparkLine()
+                : "Apache Iceberg's jar is not on the classpath: add --packages "
+                    + Version.tablePackage("iceberg")
+                    + " to spark-submit (scripts/spark-submit: --with iceberg)",
+            null,
+            "--input",
+            input,
+            "--output-table",
+            "probs",
+            "--table-format",
+            "iceberg",
+            "--apply",
+            apply),
+        bad(
+            "sql does not analyse",
+            "--sql does not analyse:",
+            out,
+            "--input",
+            input,
+            "--sql",
+            "SELECT nope FROM input"));
+  }
+
+  /**
+   * What the command line decides before Spark starts, the same on every line: tagged cli, run on
+   * the default line.
+   */
+  @Tag("cli")
+  @TestFactory
+  Stream<DynamicTest> commandLineMistakesAreRefusedBeforeSparkStarts() {
+    String apply = "p=softmax(farr)";
+    return Stream.of(
+        bad(
             "unknown function",
             "unknown activation 'sofmax' (did you mean softmax?)",
             out,
@@ -158,41 +214,6 @@ class BadInputIT {
             "--apply",
             apply),
         bad("output equals input", "overlaps --input", input, "--input", input, "--apply", apply),
-        bad(
-            "input table missing",
-            "--input-table logits_nowhere does not exist; check the name and its catalog",
-            out,
-            "--input-table",
-            "logits_nowhere",
-            "--apply",
-            apply),
-        bad(
-            "catalog missing",
-            "--output-table nocat.db.probs: no catalog 'nocat' is configured; set"
-                + " spark.sql.catalog.nocat",
-            null,
-            "--input",
-            input,
-            "--output-table",
-            "nocat.db.probs",
-            "--apply",
-            apply),
-        bad(
-            "format's jar missing",
-            Version.tablePackage("iceberg").isEmpty()
-                ? "Apache Iceberg publishes no Spark package for Spark " + Version.sparkLine()
-                : "Apache Iceberg's jar is not on the classpath: add --packages "
-                    + Version.tablePackage("iceberg")
-                    + " to spark-submit (scripts/spark-submit: --with iceberg)",
-            null,
-            "--input",
-            input,
-            "--output-table",
-            "probs",
-            "--table-format",
-            "iceberg",
-            "--apply",
-            apply),
         bad(
             "output inside input",
             "overlaps --input",
@@ -239,14 +260,6 @@ class BadInputIT {
             apply,
             "--run-id",
             ":".repeat(100)),
-        bad(
-            "sql does not analyse",
-            "--sql does not analyse:",
-            out,
-            "--input",
-            input,
-            "--sql",
-            "SELECT nope FROM input"),
         bad(
             "unknown mode",
             "Invalid value for option '--mode'",
