@@ -40,9 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the project's own CA, SASL/SCRAM-SHA-512): the client settings come from kafka.* keys of a
  * --config file; the right ones stream exactly as on plaintext, wrong ones are one line each, and
  * the password appears in no output, log or checkpoint file. Also where a stream starts and what it
- * subscribes to. Runs on the default line and on 3.5 with Scala 2.12 (the oldest Kafka client);
- * the refusals beyond a wrong password and the subscription options (kafka-full) on the default
- * line only.
+ * subscribes to. Runs on the default line and on 3.5 with Scala 2.12 (the oldest Kafka client); the
+ * refusals beyond a wrong password and the subscription options (kafka-full) on the default line
+ * only.
  */
 @Tag("kafka-secure")
 class SecureKafkaIT {
