@@ -156,11 +156,13 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
 PROPERTIES
     fi
     chmod 600 "$state/server.properties"
-    "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
+    "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null)" \
       -c "$state/server.properties" "${scram[@]}" > "$state/format.log" 2>&1
     daemon_start "$port" "${java[@]}" kafka.Kafka "$state/server.properties"
     echo "Kafka $(cat "$broker/complete") broker: 127.0.0.1:$port ($protocol) PID $(cat "$state/pid")"
-    [[ -f "$state/client.properties" ]] && echo "client settings: $state/client.properties"
+    if [[ -f "$state/client.properties" ]]; then
+      echo "client settings: $state/client.properties"
+    fi
     ;;
   produce)
     port="$(running_port)"
