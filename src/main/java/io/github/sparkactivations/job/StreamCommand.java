@@ -262,9 +262,9 @@ final class StreamCommand implements Callable<Integer> {
             : outputTable != null
                 ? TableSink.stream(outputTable, tableFormat)
                 : new KafkaSink(brokers(), outputTopic);
-    Path checkpointPath = prepareCheckpoint(hadoop);
     sink.beforeStream(source);
     source.check();
+    Path checkpointPath = prepareCheckpoint(hadoop); // once the brokers took the client
 
     long start = System.nanoTime();
     SparkSession spark = SparkSession.builder().appName("activation-stream").getOrCreate();

@@ -283,6 +283,7 @@ class SecureKafkaIT {
     assertEquals(1, run.errorLines().size(), run.err());
     assertTrue(seconds < KafkaTopics.TIMEOUT_SECONDS + 60, "took " + seconds + " s");
     assertFalse(Files.exists(output), "nothing written");
+    assertFalse(Files.exists(dir.resolve(name + "-checkpoint")), "no checkpoint");
     assertFalse(run.err().contains(password), "the password in the log");
     return run;
   }
