@@ -7,9 +7,8 @@
 #     Iceberg where they publish a package), Spark Connect (4.x lines) and the real 4.2 jar meeting
 #     the line's Spark (WrongLineIT); the cluster, benchmark and slow fault tests (kills and
 #     signals), the command line's own refusals (cli: decided before Spark starts, the same on
-#     every line) and the secured broker's full set (kafka-full) stay on 4.2, the table formats'
-#     full set (tables-full) runs on 4.1, the secured broker's core cases (kafka-secure) on 4.2
-#     and 3.5 with Scala 2.12.
+#     every line) and the secured broker's tests (kafka-full) stay on 4.2, the table formats' full
+#     set (tables-full) runs on 4.1.
 # Ends with one line per line: its result, time, test count and the reasons of its skips. A line
 # fails when its build fails or when a test class skipped that the line must run: the only skips
 # allowed are those of ALLOWED_SKIPS below. Exit code 1 if any line failed.
@@ -83,8 +82,6 @@ for requested in ${lines//,/ }; do
       excluded=benchmark,cluster,faults,cli,kafka-full
       # The table formats' full set (kills, in-place overwrites, streams) on the newest line with them.
       [[ "$line_id" == 4.1_2.13 ]] || excluded+=,tables-full
-      # The secured broker's core cases on the line with the oldest Kafka client as well.
-      [[ "$line_id" == 3.5_2.12 ]] || excluded+=,kafka-secure
       args+=("-DexcludedGroups=$excluded")
       default_jar="target/spark-activations-spark4.2_2.13-${version}.jar"
       [[ -f "$default_jar" ]] && args+=("-Dforeign.jar=$default_jar")

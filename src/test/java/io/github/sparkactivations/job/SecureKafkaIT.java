@@ -40,11 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the project's own CA, SASL/SCRAM-SHA-512): the client settings come from kafka.* keys of a
  * --config file; the right ones stream exactly as on plaintext, wrong ones are one line each, and
  * the password appears in no output, log or checkpoint file. Also where a stream starts and what it
- * subscribes to. Runs on the default line and on 3.5 with Scala 2.12 (the oldest Kafka client); the
- * refusals beyond a wrong password and the subscription options (kafka-full) on the default line
- * only.
+ * subscribes to. On the default line only (tag kafka-full): the other lines' Kafka connectors take
+ * kafka.* options the same way.
  */
-@Tag("kafka-secure")
+@Tag("kafka-full")
 class SecureKafkaIT {
 
   private static final int RECORDS = 300;
@@ -301,7 +300,6 @@ class SecureKafkaIT {
         run.errorLines().get(0));
   }
 
-  @Tag("kafka-full")
   @Test
   void aPlaintextClientIsOneLine() throws Exception {
     SparkSubmit.Run run = refused(null, "plaintext");
@@ -310,7 +308,6 @@ class SecureKafkaIT {
         run.errorLines().get(0));
   }
 
-  @Tag("kafka-full")
   @Test
   void aTruststoreThatDoesNotTrustTheBrokerIsOneLine() throws Exception {
     Path stranger = dir.resolve("stranger.p12");
@@ -352,7 +349,6 @@ class SecureKafkaIT {
         run.errorLines().get(0));
   }
 
-  @Tag("kafka-full")
   @Test
   void startingOffsetsLatestReadsOnlyWhatComesAfter() throws Exception {
     produce("late-logits", 0, 50);
@@ -381,7 +377,6 @@ class SecureKafkaIT {
     assertEquals(range(50, 30), ids(output));
   }
 
-  @Tag("kafka-full")
   @Test
   void aTopicPatternReadsEveryTopicItMatches() throws Exception {
     produce("scores-a", 1000, 20);
