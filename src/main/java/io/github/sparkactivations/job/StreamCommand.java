@@ -244,6 +244,7 @@ final class StreamCommand implements Callable<Integer> {
     Trigger parsedTrigger = validateOptions();
     transformation.validate();
     Configuration hadoop = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+    KafkaBrokers brokers = kafkaBootstrap == null ? null : brokers();
     Source source =
         input != null
             ? FileSource.landingFolder(
@@ -251,7 +252,7 @@ final class StreamCommand implements Callable<Integer> {
             : inputTable != null
                 ? new TableSource(inputTable)
                 : new KafkaSource(
-                    brokers(),
+                    brokers,
                     topic,
                     topicPattern == null ? null : Pattern.compile(topicPattern),
                     valueSchema,
@@ -261,7 +262,7 @@ final class StreamCommand implements Callable<Integer> {
             ? PathSink.stream(output, hadoop, writeOptions)
             : outputTable != null
                 ? TableSink.stream(outputTable, tableFormat)
-                : new KafkaSink(brokers(), outputTopic);
+                : new KafkaSink(brokers, outputTopic);
     sink.beforeStream(source);
     source.check();
     Path checkpointPath = prepareCheckpoint(hadoop); // once the brokers took the client

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sparkactivations.SparkTestSession;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,12 +60,10 @@ class SecureKafkaIT {
 
   @BeforeAll
   static void securedBroker() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = KafkaScript.freePort();
     bootstrap = "127.0.0.1:" + port;
-    kafka("start", "--port", Integer.toString(port), "--security", "sasl_ssl");
+    KafkaScript.run(
+        dir.resolve("kafka"), "start", "--port", Integer.toString(port), "--security", "sasl_ssl");
     client = new Properties();
     try (Reader reader = Files.newBufferedReader(dir.resolve("kafka/client.properties"))) {
       client.load(reader);
@@ -79,18 +76,7 @@ class SecureKafkaIT {
 
   @AfterAll
   static void stopBroker() throws Exception {
-    kafka("stop");
-  }
-
-  private static void kafka(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("scripts/kafka.sh"));
-    command.addAll(List.of(args));
-    command.addAll(List.of("--state", dir.resolve("kafka").toString()));
-    Path log = dir.resolve("kafka-" + args[0] + ".log");
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertTrue(process.waitFor(3, TimeUnit.MINUTES), "kafka.sh " + args[0] + " did not finish");
-    assertEquals(0, process.exitValue(), Files.readString(log));
+    KafkaScript.run(dir.resolve("kafka"), "stop");
   }
 
   /** A --config file of the broker's client settings as kafka.* keys, some replaced. */

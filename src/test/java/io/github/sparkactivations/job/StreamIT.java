@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparkactivations.SparkTestSession;
 import io.github.sparkactivations.core.Spec;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,32 +60,14 @@ class StreamIT {
             "id", "transform(sequence(0, 9), i -> CAST(sin(id * 3 + i) * 7 AS FLOAT)) AS logits")
         .write()
         .parquet(landing.toString());
-    int port = freePort();
+    int port = KafkaScript.freePort();
     bootstrap = "127.0.0.1:" + port;
-    assertEquals(0, kafka("start", "--port", Integer.toString(port)));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    KafkaScript.run(dir.resolve("kafka"), "start", "--port", Integer.toString(port));
   }
 
   @AfterAll
   static void stopBroker() throws Exception {
-    kafka("stop");
-  }
-
-  private static int kafka(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("scripts/kafka.sh"));
-    command.addAll(List.of(args));
-    command.addAll(List.of("--state", dir.resolve("kafka").toString()));
-    Path log = dir.resolve("kafka-" + args[0] + ".log");
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertTrue(process.waitFor(3, TimeUnit.MINUTES), "kafka.sh " + args[0] + " did not finish");
-    assertEquals(0, process.exitValue(), Files.readString(log));
-    return process.exitValue();
+    KafkaScript.run(dir.resolve("kafka"), "stop");
   }
 
   private static String[] folderStream(Path output, Path checkpoint, String apply, String... more) {
@@ -370,7 +351,7 @@ class StreamIT {
 
   @Test
   void anUnreachableBrokerFailsInBoundedTime() throws Exception {
-    int port = freePort();
+    int port = KafkaScript.freePort();
     long start = System.nanoTime();
     SparkSubmit.Run run =
         SparkSubmit.local(
