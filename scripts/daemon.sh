@@ -24,8 +24,16 @@ daemon_start() {
   echo "$port" > "$state/port"
   nohup "$@" > "$state/log" 2>&1 < /dev/null &
   echo $! > "$state/pid"
+  daemon_wait "port $port did not open" listening "$port"
+}
+
+# daemon_wait FAILURE CHECK...: waits up to 60 s for CHECK to succeed while the daemon runs; exit 1
+# (stopping it) if it stops first or FAILURE (a message) comes true.
+daemon_wait() {
+  local failure="$1"
+  shift
   for _ in $(seq 1 600); do
-    listening "$port" && return 0
+    "$@" && return 0
     if ! daemon_alive; then
       echo "$script: stopped while starting; see $state/log:" >&2
       grep -m1 -E "Exception|Error" "$state/log" >&2 || tail -5 "$state/log" >&2
@@ -33,7 +41,7 @@ daemon_start() {
     fi
     sleep 0.1
   done
-  echo "$script: port $port did not open in 60 s; see $state/log" >&2
+  echo "$script: $failure in 60 s; see $state/log" >&2
   daemon_stop > /dev/null
   exit 1
 }
@@ -55,6 +63,7 @@ daemon_stop() {
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done # its ports are free when it is gone
   fi
   rm -f "$state/pid"
   echo "stopped"

@@ -1,4 +1,4 @@
-# Sourced by line.sh and kafka.sh.
+# Sourced by line.sh and the server scripts.
 # quiet_mvn ARGS: Maven in batch mode, silent unless it fails (then its output, on stderr). Debian's
 # Maven prints terminal reset codes even with -B -q; they stay out of the scripts' output.
 quiet_mvn() {
@@ -46,4 +46,22 @@ line_property() {
     -Doutput="$value"
   cat "$value"
   rm -f "$value"
+}
+
+# fetch_once DIR WHAT COMMAND...: runs COMMAND, which fills DIR, unless DIR is complete; processes
+# started together wait for the first (a lock next to DIR). WHAT names it in the one line printed.
+fetch_once() {
+  local dir="$1" what="$2"
+  shift 2
+  mkdir -p "$(dirname "$dir")"
+  exec 9> "$(dirname "$dir")/.lock"
+  flock 9
+  if [[ ! -f "$dir/complete" ]]; then
+    echo "Fetching $what into $dir (once) ..." >&2
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    "$@"
+    touch "$dir/complete"
+  fi
+  flock -u 9
 }

@@ -47,21 +47,14 @@ while [[ $# -gt 0 ]]; do
 done
 # Kafka's broker and tools, fetched once: defines broker (the folder) and java (the command).
 kafka_jars() {
-  local version
   version="$(line_profiles=-Pspark-4.2 line_property kafka.broker.version)"
   broker="$root/target/kafka-broker/$version"
-  mkdir -p "$root/target/kafka-broker"
-  exec 9> "$root/target/kafka-broker/.lock" # brokers started together fetch once
-  flock 9
-  if [[ ! -f "$broker/complete" ]]; then
-    echo "Fetching Kafka $version into $broker (once) ..." >&2
-    rm -rf "$broker"
-    fetch_jars "$broker" "org.apache.kafka:kafka_2.13:$version"
-    fetch_jars "$broker" "org.apache.kafka:kafka-tools:$version"
-    echo "$version" > "$broker/complete"
-  fi
-  flock -u 9
+  fetch_once "$broker" "Kafka $version" fetch_kafka
   java=(java -Xmx512m -cp "$broker/jars/*" -Dlog4j2.configurationFile="$root/conf/log4j2.properties")
+}
+fetch_kafka() {
+  fetch_jars "$broker" "org.apache.kafka:kafka_2.13:$version"
+  fetch_jars "$broker" "org.apache.kafka:kafka-tools:$version"
 }
 # A secured broker's client settings, for produce and consume: none, or the file.
 client_config=()
@@ -159,7 +152,7 @@ PROPERTIES
     "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null)" \
       -c "$state/server.properties" "${scram[@]}" > "$state/format.log" 2>&1
     daemon_start "$port" "${java[@]}" kafka.Kafka "$state/server.properties"
-    echo "Kafka $(cat "$broker/complete") broker: 127.0.0.1:$port ($protocol) PID $(cat "$state/pid")"
+    echo "Kafka $version broker: 127.0.0.1:$port ($protocol) PID $(cat "$state/pid")"
     if [[ -f "$state/client.properties" ]]; then
       echo "client settings: $state/client.properties"
     fi

@@ -48,7 +48,40 @@ public final class ActivationJob implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(execute(System.out, System.err, args));
+    if (!inYarnApplicationMaster()) {
+      System.exit(execute(System.out, System.err, args));
+    }
+    // YARN's cluster mode runs this in its application master, which reports any exit of the JVM
+    // as a failure: return, or throw with the error line so that the application's final status
+    // (what spark-submit prints) names it.
+    ErrorLine err = new ErrorLine(System.err);
+    int code = execute(System.out, err, args);
+    if (code != 0) {
+      throw new IllegalStateException(
+          err.last != null ? err.last : "the activation job failed with exit code " + code);
+    }
+  }
+
+  private static boolean inYarnApplicationMaster() {
+    return "yarn".equals(System.getProperty("spark.master"))
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"));
+  }
+
+  /** Standard error that remembers the last line starting with "error: ". */
+  private static final class ErrorLine extends PrintStream {
+    private String last;
+
+    ErrorLine(PrintStream out) {
+      super(out, true, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void println(String line) {
+      if (line != null && line.startsWith("error: ")) {
+        last = line.substring("error: ".length());
+      }
+      super.println(line);
+    }
   }
 
   /** Runs the command line and returns the exit code. */
@@ -76,15 +109,17 @@ public final class ActivationJob implements Runnable {
           return 2;
         });
     cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
+        (failure, commandLine, parseResult) -> {
+          Exception e = StorageFailures.explain(failure).map(Exception.class::cast).orElse(failure);
           boolean usage =
               e instanceof UsageException
                   || e instanceof ActivationException
                   || e instanceof AnalysisException;
-          err.println("error: " + (usage ? e.getMessage() : RunCommand.firstLine(e)));
+          boolean told = usage || e instanceof UnavailableException;
+          err.println("error: " + (told ? e.getMessage() : RunCommand.firstLine(e)));
           if (verbose) {
-            e.printStackTrace(err);
-          } else if (!usage) {
+            failure.printStackTrace(err);
+          } else if (!told) {
             err.println("(run with --verbose for the stack trace)");
           }
           return usage ? 2 : 1;

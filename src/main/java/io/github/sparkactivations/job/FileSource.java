@@ -100,6 +100,11 @@ final class FileSource implements Source {
     } catch (UsageException e) {
       throw e;
     } catch (Exception e) {
+      StorageFailures.explain(e)
+          .ifPresent(
+              failure -> {
+                throw failure;
+              });
       throw new UsageException(
           "cannot read --input "
               + describe()

@@ -37,7 +37,7 @@ final class KafkaTopics {
       topics = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof AuthenticationException refused) {
-        throw new IllegalStateException(
+        throw new UnavailableException(
             where
                 + " refused this client: "
                 + refused.getMessage()
@@ -74,8 +74,8 @@ final class KafkaTopics {
     }
   }
 
-  private static IllegalStateException unreachable(String where) {
-    return new IllegalStateException(
+  private static UnavailableException unreachable(String where) {
+    return new UnavailableException(
         "cannot reach "
             + where
             + " within "

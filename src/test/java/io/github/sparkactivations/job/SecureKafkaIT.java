@@ -60,10 +60,16 @@ class SecureKafkaIT {
 
   @BeforeAll
   static void securedBroker() throws Exception {
-    int port = KafkaScript.freePort();
+    int port = ServerScript.freePort();
     bootstrap = "127.0.0.1:" + port;
-    KafkaScript.run(
-        dir.resolve("kafka"), "start", "--port", Integer.toString(port), "--security", "sasl_ssl");
+    ServerScript.run(
+        "kafka",
+        dir.resolve("kafka"),
+        "start",
+        "--port",
+        Integer.toString(port),
+        "--security",
+        "sasl_ssl");
     client = new Properties();
     try (Reader reader = Files.newBufferedReader(dir.resolve("kafka/client.properties"))) {
       client.load(reader);
@@ -76,7 +82,7 @@ class SecureKafkaIT {
 
   @AfterAll
   static void stopBroker() throws Exception {
-    KafkaScript.run(dir.resolve("kafka"), "stop");
+    ServerScript.run("kafka", dir.resolve("kafka"), "stop");
   }
 
   /** A --config file of the broker's client settings as kafka.* keys, some replaced. */

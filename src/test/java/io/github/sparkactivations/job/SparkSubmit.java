@@ -40,14 +40,35 @@ final class SparkSubmit {
 
   /** A local run with these arguments of scripts/spark-submit before the job's. */
   static Run submit(List<String> submitArgs, String... args) throws Exception {
-    return run(command(submitArgs, "local[2]", JAR, args), Map.of());
+    return submit("local[2]", submitArgs, Map.of(), args);
+  }
+
+  /**
+   * A run on {@code master} with these arguments of scripts/spark-submit before the job's and these
+   * environment variables added.
+   */
+  static Run submit(
+      String master, List<String> submitArgs, Map<String, String> environment, String... args)
+      throws Exception {
+    return run(command(submitArgs, master, JAR, args), environment);
   }
 
   /** Starts a local run with these arguments of scripts/spark-submit before the job's. */
   static Process startSubmit(
       List<String> submitArgs, Path log, Map<String, String> environment, String... args)
       throws IOException {
-    return start(command(submitArgs, "local[2]", JAR, args), log, environment);
+    return startSubmit("local[2]", submitArgs, log, environment, args);
+  }
+
+  /** Starts a run on {@code master}, as {@link #submit(String, List, Map, String...)} runs. */
+  static Process startSubmit(
+      String master,
+      List<String> submitArgs,
+      Path log,
+      Map<String, String> environment,
+      String... args)
+      throws IOException {
+    return start(command(submitArgs, master, JAR, args), log, environment);
   }
 
   /** Starts a run, its output and errors going to {@code log}. */

@@ -60,14 +60,14 @@ class StreamIT {
             "id", "transform(sequence(0, 9), i -> CAST(sin(id * 3 + i) * 7 AS FLOAT)) AS logits")
         .write()
         .parquet(landing.toString());
-    int port = KafkaScript.freePort();
+    int port = ServerScript.freePort();
     bootstrap = "127.0.0.1:" + port;
-    KafkaScript.run(dir.resolve("kafka"), "start", "--port", Integer.toString(port));
+    ServerScript.run("kafka", dir.resolve("kafka"), "start", "--port", Integer.toString(port));
   }
 
   @AfterAll
   static void stopBroker() throws Exception {
-    KafkaScript.run(dir.resolve("kafka"), "stop");
+    ServerScript.run("kafka", dir.resolve("kafka"), "stop");
   }
 
   private static String[] folderStream(Path output, Path checkpoint, String apply, String... more) {
@@ -351,7 +351,7 @@ class StreamIT {
 
   @Test
   void anUnreachableBrokerFailsInBoundedTime() throws Exception {
-    int port = KafkaScript.freePort();
+    int port = ServerScript.freePort();
     long start = System.nanoTime();
     SparkSubmit.Run run =
         SparkSubmit.local(
