@@ -40,7 +40,7 @@ done
 
 # Hadoop's minicluster of the line's Hadoop client version, fetched once: defines hadoop (the
 # folder) and version. The minicluster jar leaves out what its test utilities need (JUnit, log4j,
-# Bouncy Castle); they are fetched beside it.
+# Bouncy Castle, and for Hadoop 3.3 the JAXB that Java 8 had); they are fetched beside it.
 minicluster_jars() {
   source "$here/spark-runtime.sh"
   version="$(basename "$runtime"/jars/hadoop-client-api-*.jar .jar)"
@@ -51,7 +51,8 @@ minicluster_jars() {
 fetch_minicluster() {
   for module in "org.apache.hadoop:hadoop-client-minicluster:$version" \
     org.junit.jupiter:junit-jupiter-api:5.11.4 junit:junit:4.13.2 \
-    org.slf4j:slf4j-reload4j:1.7.36 org.bouncycastle:bcpkix-jdk18on:1.82; do
+    org.slf4j:slf4j-reload4j:1.7.36 org.bouncycastle:bcpkix-jdk18on:1.82 \
+    javax.xml.bind:jaxb-api:2.3.1 org.glassfish.jaxb:jaxb-runtime:2.3.9; do
     fetch_jars "$hadoop" "$module"
   done
 }
@@ -76,7 +77,9 @@ PROPERTIES
     export JAVA_HOME SPARK_LOCAL_IP=127.0.0.1
     # The minicluster keeps its containers' folders under ./target of its working folder.
     cd "$state"
-    daemon_start "$rm_port" java -Xmx1g -Dlog4j.configuration="file:$state/log4j.properties" \
+    # Older Hadoop's web framework (Guice) reflects into java.lang.
+    daemon_start "$rm_port" java -Xmx1g --add-opens=java.base/java.lang=ALL-UNNAMED \
+      -Dlog4j.configuration="file:$state/log4j.properties" \
       -cp "$hadoop/jars/*" "$here/MiniHadoop.java" "$state" "$state/conf" "$port" "$rm_port"
     echo "$rm_port" > "$state/rm-port"
     echo "$port" > "$state/port"

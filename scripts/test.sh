@@ -4,8 +4,8 @@
 #     benchmark tests);
 #   - every other line: its jar plus the unit and Spark-session tests, the batch driver end to end
 #     through SparkSubmit (bad input and errors included), tables (Hive metastore; Delta and
-#     Iceberg where they publish a package), Spark Connect (4.x lines), one run on YARN (lines with
-#     Spark's YARN module) and the real 4.2 jar meeting the line's Spark (WrongLineIT); the
+#     Iceberg where they publish a package), Spark Connect (4.x lines), one run on YARN (each Hadoop
+#     version that has Spark's YARN module) and the real 4.2 jar meeting the line's Spark (WrongLineIT); the
 #     cluster, benchmark and slow fault tests (kills and signals, on local disk and HDFS), the
 #     command line's own refusals (cli: decided before Spark starts, the same on every line), the
 #     secured broker's tests (kafka-full) and S3 (s3) stay on 4.2, the table formats' full set
@@ -83,6 +83,8 @@ for requested in ${lines//,/ }; do
       excluded=benchmark,cluster,faults,cli,kafka-full,s3
       # The table formats' full set (kills, in-place overwrites, streams) on the newest line with them.
       [[ "$line_id" == 4.1_2.13 ]] || excluded+=,tables-full
+      # Its Hadoop client (3.3.4) and YARN are 3.5_2.12's: one YARN run covers both.
+      [[ "$line_id" == 3.5_2.13 ]] && excluded+=,yarn
       args+=("-DexcludedGroups=$excluded")
       default_jar="target/spark-activations-spark4.2_2.13-${version}.jar"
       [[ -f "$default_jar" ]] && args+=("-Dforeign.jar=$default_jar")

@@ -23,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -192,6 +193,7 @@ class ActivationJobIT {
     assertEquals(List.of(), leftovers(output));
   }
 
+  @Tag("faults")
   @Test
   void aKilledRunLeavesThePreviousOutputAndTheNextRunCleansUp() throws Exception {
     Path big = dir.resolve("big");

@@ -152,6 +152,7 @@ class HadoopIT {
    * A cluster-mode run: the driver in YARN's application master. spark-submit reports the
    * application and its final status; the summary is in the driver's log, which YARN keeps.
    */
+  @Tag("yarn")
   @Test
   void aClusterModeRunWritesEveryRowAndItsSummaryIsInYarnsLogs() throws Exception {
     String[] args = {
@@ -175,8 +176,7 @@ class HadoopIT {
     for (int attempt = 0; attempt < 30 && !driverOutput.contains("rows out"); attempt++) {
       Thread.sleep(1000);
       driverOutput =
-          ServerScript.run(
-              "hadoop", state, "logs", application.group(), "-am", "1", "-log_files", "stdout");
+          ServerScript.run("hadoop", state, "logs", application.group(), "-log_files", "stdout");
     }
     System.out.println(driverOutput);
     assertTrue(driverOutput.contains("  rows out:   " + ROWS + "\n"), driverOutput);
@@ -225,7 +225,7 @@ class HadoopIT {
   /** An output holding day 1's run (run id day-1), made once; tests append to copies of it. */
   private static synchronized String dayOne() throws Exception {
     if (dayOne == null) {
-      SparkSubmit.Run first = yarn(List.of(), Map.of(), append("day-one", "day1", "day-1"));
+      SparkSubmit.Run first = SparkSubmit.local(append("day-one", "day1", "day-1"));
       assertEquals(0, first.code(), first.err());
       dayOne = "day-one";
     }
