@@ -42,8 +42,12 @@ done
 # folder) and version. The minicluster jar leaves out what its test utilities need (JUnit, log4j,
 # Bouncy Castle, and for Hadoop 3.3 the JAXB that Java 8 had); they are fetched beside it.
 minicluster_jars() {
-  source "$here/spark-runtime.sh"
-  version="$(basename "$runtime"/jars/hadoop-client-api-*.jar .jar)"
+  local spark_jars="${SPARK_HOME:-}/jars"
+  if [[ -z "${SPARK_HOME:-}" ]]; then
+    source "$here/spark-runtime.sh"
+    spark_jars="$runtime/jars"
+  fi
+  version="$(basename "$spark_jars"/hadoop-client-api-*.jar .jar)"
   version="${version#hadoop-client-api-}"
   hadoop="$root/target/hadoop-minicluster/$version"
   fetch_once "$hadoop" "Hadoop $version's minicluster" fetch_minicluster
@@ -62,7 +66,7 @@ case "$command" in
     daemon_refuse "$port"
     daemon_refuse "$rm_port"
     minicluster_jars
-    rm -rf "$state"
+    rm -rf "$state/dfs" "$state/target" "$state/tmp" "$state/conf" "$state/log"
     mkdir -p "$state"
     cat > "$state/log4j.properties" <<'PROPERTIES'
 log4j.rootLogger=WARN, console
