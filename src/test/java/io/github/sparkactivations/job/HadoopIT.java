@@ -3,7 +3,7 @@ package io.github.sparkactivations.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.sparkactivations.SparkTestSession;
 import java.io.IOException;
@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -44,22 +45,29 @@ class HadoopIT {
   private static final int BIG_ROWS = 200_000;
   private static final int FILES = 4;
 
+  /** One executor using both cores of a small machine: one JVM fewer to start per application. */
+  private static final List<String> EXECUTORS =
+      List.of("--conf", "spark.executor.instances=1", "--conf", "spark.executor.cores=2");
+
   @TempDir static Path dir;
   private static Path state;
   private static Map<String, String> hadoopConf;
   private static String hdfs;
   private static FileSystem fs;
 
+  /** Whether Maven Central has Spark's YARN module for the line (the pom's spark.yarn.version). */
+  private static boolean lineHasYarnModule() {
+    return !System.getProperty("spark.yarn.version", "x").isEmpty();
+  }
+
   @BeforeEach
   void lineHasYarn() {
-    assumeFalse(
-        System.getProperty("spark.yarn.version", "x").isEmpty(),
-        "Maven Central has no Spark YARN module for this line");
+    assumeTrue(lineHasYarnModule(), "Maven Central has no Spark YARN module for this line");
   }
 
   @BeforeAll
   static void hadoopAndInputs() throws Exception {
-    if (System.getProperty("spark.yarn.version", "x").isEmpty()) {
+    if (!lineHasYarnModule()) {
       return;
     }
     state = dir.resolve("hadoop");
@@ -88,10 +96,6 @@ class HadoopIT {
       ServerScript.run("hadoop", state, "stop");
     }
   }
-
-  /** One executor using both cores of a small machine: one JVM fewer to start per application. */
-  private static final List<String> EXECUTORS =
-      List.of("--conf", "spark.executor.instances=1", "--conf", "spark.executor.cores=2");
 
   /** A run on YARN: the driver here (client mode) unless {@code submitArgs} say otherwise. */
   private static SparkSubmit.Run yarn(
@@ -328,7 +332,7 @@ class HadoopIT {
     assertTrue(executor.isPresent(), "no executor found");
     executor.get().destroyForcibly();
     System.out.println("killed executor process " + executor.get().pid() + " while writing");
-    assertTrue(process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(process.waitFor(180, TimeUnit.SECONDS));
     String output = Files.readString(log);
     assertEquals(0, process.exitValue(), output);
     assertExactlyOnce("executor-killed", 100_000, BIG_ROWS);

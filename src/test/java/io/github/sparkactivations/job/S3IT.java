@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparkactivations.SparkTestSession;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,8 +108,7 @@ class S3IT {
     try (Stream<Path> objects = Files.walk(bucket.resolve(output))) {
       for (Path object : objects.filter(Files::isRegularFile).toList()) {
         assertFalse(
-            new String(Files.readAllBytes(object), java.nio.charset.StandardCharsets.ISO_8859_1)
-                .contains(secretKey),
+            new String(Files.readAllBytes(object), StandardCharsets.ISO_8859_1).contains(secretKey),
             object.toString());
       }
     }
