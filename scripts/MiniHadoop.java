@@ -24,6 +24,15 @@ import org.apache.hadoop.yarn.server.MiniYARNCluster;
  * the containers' folders live under STATE_DIR, formatted at each start.
  */
 public class MiniHadoop {
+  /** Where the ResourceManager listens: set here, and given to clients in yarn-site.xml. */
+  private static final String[] RESOURCE_MANAGER_ADDRESSES = {
+    YarnConfiguration.RM_ADDRESS,
+    YarnConfiguration.RM_SCHEDULER_ADDRESS,
+    YarnConfiguration.RM_RESOURCE_TRACKER_ADDRESS,
+    YarnConfiguration.RM_ADMIN_ADDRESS,
+    YarnConfiguration.RM_WEBAPP_ADDRESS
+  };
+
   public static void main(String[] args) {
     try {
       start(args);
@@ -58,14 +67,10 @@ public class MiniHadoop {
     conf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, true);
     conf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_USE_RPC, true);
     conf.set(YarnConfiguration.RM_ADDRESS, "127.0.0.1:" + resourceManagerPort);
-    for (String key :
-        new String[] {
-          YarnConfiguration.RM_SCHEDULER_ADDRESS,
-          YarnConfiguration.RM_RESOURCE_TRACKER_ADDRESS,
-          YarnConfiguration.RM_ADMIN_ADDRESS,
-          YarnConfiguration.RM_WEBAPP_ADDRESS
-        }) {
-      conf.set(key, "127.0.0.1:" + freePort());
+    for (String key : RESOURCE_MANAGER_ADDRESSES) {
+      if (!key.equals(YarnConfiguration.RM_ADDRESS)) {
+        conf.set(key, "127.0.0.1:" + freePort());
+      }
     }
     for (String key :
         new String[] {
@@ -110,17 +115,12 @@ public class MiniHadoop {
     write(confDir.resolve("core-site.xml"), core);
     write(confDir.resolve("hdfs-site.xml"), Map.of("dfs.replication", "1"));
     Map<String, String> site = new TreeMap<>();
-    for (String key :
-        new String[] {
-          YarnConfiguration.RM_ADDRESS,
-          YarnConfiguration.RM_SCHEDULER_ADDRESS,
-          YarnConfiguration.RM_RESOURCE_TRACKER_ADDRESS,
-          YarnConfiguration.RM_ADMIN_ADDRESS,
-          YarnConfiguration.RM_WEBAPP_ADDRESS,
-          YarnConfiguration.LOG_AGGREGATION_ENABLED
-        }) {
+    for (String key : RESOURCE_MANAGER_ADDRESSES) {
       site.put(key, conf.get(key));
     }
+    site.put(
+        YarnConfiguration.LOG_AGGREGATION_ENABLED,
+        conf.get(YarnConfiguration.LOG_AGGREGATION_ENABLED));
     write(confDir.resolve("yarn-site.xml"), site);
 
     CountDownLatch stopped = new CountDownLatch(1);

@@ -1,6 +1,9 @@
-# Sourced by connect-server.sh and kafka.sh: one background JVM per state folder ($state), known
-# by its PID ($state/pid) and port ($state/port) on 127.0.0.1; stopped by PID, never by name.
+# Sourced by the server scripts (connect-server.sh, kafka.sh, hadoop.sh, s3.sh): one background
+# JVM per state folder ($state), known by its PID ($state/pid) and port ($state/port) on 127.0.0.1;
+# stopped by PID, never by name.
 # $script names the caller in messages.
+# daemon_secret LENGTH: random letters and digits, for a server's passwords and keys.
+daemon_secret() { tr -dc 'A-Za-z0-9' < /dev/urandom | head -c "$1" || true; }
 listening() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
 daemon_alive() { [[ -f "$state/pid" ]] && kill -0 "$(cat "$state/pid")" 2>/dev/null; }
 

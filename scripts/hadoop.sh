@@ -85,8 +85,7 @@ PROPERTIES
     daemon_start "$rm_port" java -Xmx1g --add-opens=java.base/java.lang=ALL-UNNAMED \
       -Dlog4j.configuration="file:$state/log4j.properties" \
       -cp "$hadoop/jars/*" "$here/MiniHadoop.java" "$state" "$state/conf" "$port" "$rm_port"
-    echo "$rm_port" > "$state/rm-port"
-    echo "$port" > "$state/port"
+    echo "$port" > "$state/port" # the NameNode's, for status (daemon_start wrote the one it waited on)
     # The configuration is written once every server is up.
     daemon_wait "YARN did not come up" test -f "$state/conf/yarn-site.xml"
     echo "Hadoop $version: HDFS hdfs://127.0.0.1:$port, YARN ResourceManager 127.0.0.1:$rm_port, PID $(cat "$state/pid")"

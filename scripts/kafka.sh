@@ -67,7 +67,6 @@ running_port() {
   cat "$state/port"
 }
 free_port() { for p in $(shuf -i 20000-60000 -n 100); do listening "$p" || { echo "$p"; return; }; done; }
-secret() { tr -dc 'A-Za-z0-9' < /dev/urandom | head -c 24 || true; }
 
 # tls_files: a CA, the broker's key and certificate signed by it (for 127.0.0.1), and a client
 # truststore holding the CA, in $secrets; keytool prints nothing unless it fails.
@@ -122,7 +121,7 @@ PROPERTIES
       echo "security.protocol=$protocol" >> "$state/client.properties"
     fi
     if [[ "$security" == *ssl ]]; then
-      store_password="$(secret)"
+      store_password="$(daemon_secret 24)"
       tls_files
       cat >> "$state/server.properties" <<PROPERTIES
 listener.name.client.ssl.keystore.location=$secrets/broker.p12
@@ -137,7 +136,7 @@ ssl.truststore.password=$store_password
 PROPERTIES
     fi
     if [[ "$security" == sasl_* ]]; then
-      password="$(secret)"
+      password="$(daemon_secret 24)"
       scram=(--add-scram "SCRAM-SHA-512=[name=activations,password=$password]")
       cat >> "$state/server.properties" <<PROPERTIES
 listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512

@@ -36,7 +36,6 @@ while [[ $# -gt 0 ]]; do
     *) echo "s3.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-secret() { tr -dc 'A-Za-z0-9' < /dev/urandom | head -c "$1" || true; }
 
 case "$command" in
   start)
@@ -46,7 +45,7 @@ case "$command" in
       -Dartifact="org.gaul:s3proxy:$version:jar:jar-with-dependencies" -DoutputDirectory="$server"
     rm -rf "$state/data" "$state/log" "$state/s3proxy.properties" "$state/s3a.conf"
     mkdir -p "$state/data/$bucket" # a folder of the data is a bucket
-    access_key="$(secret 20)" secret_key="$(secret 40)"
+    access_key="$(daemon_secret 20)" secret_key="$(daemon_secret 40)"
     (
       umask 077
       cat > "$state/s3proxy.properties" <<PROPERTIES

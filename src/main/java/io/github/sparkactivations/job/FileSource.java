@@ -100,11 +100,6 @@ final class FileSource implements Source {
     } catch (UsageException e) {
       throw e;
     } catch (Exception e) {
-      StorageFailures.explain(e)
-          .ifPresent(
-              failure -> {
-                throw failure;
-              });
       throw new UsageException(
           "cannot read --input "
               + describe()
@@ -112,7 +107,8 @@ final class FileSource implements Source {
               + formatName()
               + ": "
               + RunCommand.firstLine(e)
-              + " (check the path and --input-format)");
+              + " (check the path and --input-format)",
+          e);
     }
   }
 
@@ -130,7 +126,8 @@ final class FileSource implements Source {
                 + formatName()
                 + ": "
                 + RunCommand.firstLine(e)
-                + " (check --input-format, or give --schema)");
+                + " (check --input-format, or give --schema)",
+            e);
       }
     }
     DataStreamReader reader = spark.readStream().format(formatName()).schema(fileSchema);

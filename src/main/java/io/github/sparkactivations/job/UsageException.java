@@ -11,4 +11,9 @@ final class UsageException extends RuntimeException {
   UsageException(String message) {
     super(message);
   }
+
+  /** With the failure it reports, for what explains failures by their causes (storage). */
+  UsageException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }
