@@ -42,8 +42,8 @@ public final class LineRuntime {
   }
 
   /**
-   * java with the runtime's jars and Spark's JVM flags, then {@code classpath}, running {@code
-   * main} with {@code args}.
+   * java with the runtime's jars, Spark's JVM flags and SPARK_SUBMIT_OPTS (as scripts/spark-submit
+   * takes them), then {@code classpath}, running {@code main} with {@code args}.
    */
   public static List<String> java(List<String> classpath, String main, List<String> args)
       throws IOException {
@@ -51,6 +51,10 @@ public final class LineRuntime {
     entries.addAll(classpath);
     List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
     command.addAll(List.of(Files.readString(folder().resolve("jvm-flags")).strip().split(" ")));
+    String submitOptions = System.getenv().getOrDefault("SPARK_SUBMIT_OPTS", "").strip();
+    if (!submitOptions.isEmpty()) {
+      command.addAll(List.of(submitOptions.split("\\s+")));
+    }
     command.addAll(
         List.of(
             "-Dlog4j2.configurationFile=conf/log4j2.properties",
