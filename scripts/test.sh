@@ -3,13 +3,14 @@
 #   - the default line, Spark 4.2: the full suite (`mvn verify`: unit, Spark, end-to-end, cluster and
 #     benchmark tests);
 #   - every other line: its jar plus the unit and Spark-session tests, the batch driver end to end
-#     through SparkSubmit (bad input and errors included), tables (Hive metastore; Delta and
-#     Iceberg where they publish a package; not on 3.5_2.13, whose releases are 3.5_2.12's), Spark
-#     Connect (4.x lines), one run on YARN (each Hadoop version that has Spark's YARN module) and
-#     the real 4.2 jar meeting the line's Spark (WrongLineIT); the cluster, benchmark and slow
-#     fault tests (kills and signals, on local disk and HDFS), the command line's own refusals
-#     (cli: decided before Spark starts, the same on every line), the secured broker's tests
-#     (kafka-full) and S3 (s3) stay on 4.2, the table formats' full set (tables-full) runs on 4.1.
+#     through SparkSubmit (bad input and errors included), and except on 3.5_2.13 (whose releases
+#     are 3.5_2.12's, built for Scala 2.13) streams, appends, tables (Hive metastore; Delta and
+#     Iceberg where they publish a package), Spark Connect (4.x lines) and one run on YARN (each
+#     Hadoop version that has Spark's YARN module); the real 4.2 jar meeting the line's Spark
+#     (WrongLineIT). The cluster, benchmark and slow fault tests (kills and signals, on local disk
+#     and HDFS), the command line's own refusals (cli: decided before Spark starts, the same on
+#     every line), the secured broker's tests (kafka-full) and S3 (s3) stay on 4.2, the table
+#     formats' full set (tables-full) runs on 4.1.
 # The drivers the integration tests start run with the first JIT tier only (SPARK_SUBMIT_OPTS,
 # set in the pom): their runs are small.
 # Ends with one line per line: its result, time, test count and the reasons of its skips. A line
@@ -85,10 +86,10 @@ for requested in ${lines//,/ }; do
       excluded=benchmark,cluster,faults,cli,kafka-full,s3
       # The table formats' full set (kills, in-place overwrites, streams) on the newest line with them.
       [[ "$line_id" == 4.1_2.13 ]] || excluded+=,tables-full
-      # Spark, its Hadoop client and the table formats' releases are 3.5_2.12's, built for Scala
-      # 2.13: one YARN run and one set of table tests cover both; the Scala build is what its
-      # unit, Spark-session and driver tests check.
-      [[ "$line_id" == 3.5_2.13 ]] && excluded+=,yarn,tables
+      # 3.5_2.12's Spark, Hadoop client, Kafka connector and table formats' releases, built for
+      # Scala 2.13: its unit and Spark-session tests and the driver end to end check that build;
+      # the streams, appends, tables and YARN run on 3.5_2.12.
+      [[ "$line_id" == 3.5_2.13 ]] && args+=(-Dit.test=ActivationJobIT,BadInputIT,WrongLineIT)
       args+=("-DexcludedGroups=$excluded")
       default_jar="target/spark-activations-spark4.2_2.13-${version}.jar"
       [[ -f "$default_jar" ]] && args+=("-Dforeign.jar=$default_jar")

@@ -18,7 +18,8 @@ import org.apache.kafka.common.errors.AuthenticationException;
  */
 final class KafkaTopics {
 
-  static final int TIMEOUT_SECONDS = 15;
+  /** How long the brokers have to answer, unless the client setting default.api.timeout.ms says. */
+  static final int DEFAULT_TIMEOUT_MS = 15_000;
 
   private KafkaTopics() {}
 
@@ -27,14 +28,15 @@ final class KafkaTopics {
    * given) exists or a topic matches {@code pattern} (if given).
    */
   static void check(KafkaBrokers brokers, String topic, Pattern pattern) {
+    int timeoutMs = timeoutMs(brokers.settings());
     Map<String, Object> config = new HashMap<>(brokers.settings());
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers.bootstrap());
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
     String where = "Kafka at " + brokers.bootstrap();
     Set<String> topics;
     try (Admin admin = Admin.create(config)) {
-      topics = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      topics = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof AuthenticationException refused) {
         throw new UnavailableException(
@@ -44,9 +46,9 @@ final class KafkaTopics {
                 + " (check the credentials and TLS settings in --kafka-option or kafka.* in"
                 + " --config)");
       }
-      throw unreachable(where);
+      throw unreachable(where, timeoutMs);
     } catch (TimeoutException e) {
-      throw unreachable(where);
+      throw unreachable(where, timeoutMs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while asking " + where, e);
@@ -74,13 +76,35 @@ final class KafkaTopics {
     }
   }
 
-  private static UnavailableException unreachable(String where) {
+  /** default.api.timeout.ms when the client settings give it, else 15 s. */
+  static int timeoutMs(Map<String, String> settings) {
+    String value = settings.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+    if (value == null) {
+      return DEFAULT_TIMEOUT_MS;
+    }
+    try {
+      int timeoutMs = Integer.parseInt(value.strip());
+      if (timeoutMs > 0) {
+        return timeoutMs;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new UsageException(
+        "the Kafka client setting default.api.timeout.ms is '"
+            + value
+            + "'; give a positive number of milliseconds");
+  }
+
+  private static UnavailableException unreachable(String where, int timeoutMs) {
+    String within = timeoutMs % 1000 == 0 ? timeoutMs / 1000 + " s" : timeoutMs + " ms";
     return new UnavailableException(
         "cannot reach "
             + where
             + " within "
-            + TIMEOUT_SECONDS
-            + " s; check --kafka-bootstrap, that the brokers run, and that the client speaks"
-            + " their protocol (--kafka-option security.protocol=SSL, SASL_SSL, ...)");
+            + within
+            + " (default.api.timeout.ms); check --kafka-bootstrap, that the brokers run, and that"
+            + " the client speaks their protocol (--kafka-option security.protocol=SSL, SASL_SSL,"
+            + " ...)");
   }
 }

@@ -33,29 +33,9 @@ final class SparkSubmit {
       List<String> submitArgs, String master, String jar, String... args) {
     List<String> command = new ArrayList<>(List.of("scripts/spark-submit"));
     command.addAll(submitArgs);
-    command.addAll(clusterJvmOptions(master));
     command.addAll(List.of("--master", master, "--class", ActivationJob.class.getName(), jar));
     command.addAll(List.of(args));
     return command;
-  }
-
-  /**
-   * The drivers' JVM options (SPARK_SUBMIT_OPTS, which the build sets for these small runs) for the
-   * JVMs a cluster starts for a run too: executors, YARN's application master, a cluster-mode
-   * driver.
-   */
-  private static List<String> clusterJvmOptions(String master) {
-    String options = System.getenv().getOrDefault("SPARK_SUBMIT_OPTS", "").strip();
-    if (options.isEmpty() || master.startsWith("local")) {
-      return List.of();
-    }
-    return List.of(
-        "--conf",
-        "spark.executor.defaultJavaOptions=" + options,
-        "--conf",
-        "spark.driver.defaultJavaOptions=" + options,
-        "--conf",
-        "spark.yarn.am.extraJavaOptions=" + options);
   }
 
   /** A local run with these arguments of scripts/spark-submit before the job's. */

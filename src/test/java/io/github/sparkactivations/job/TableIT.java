@@ -33,7 +33,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * --with. What a table holds is read back by another driver or from its data files; its commits are
  * counted in the format's own log (Delta's _delta_log, Iceberg's snapshot files).
  */
-@Tag("tables")
 class TableIT {
 
   private static final int ROWS = 200;

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * against closed forms. Runs TableSqlProbe in a JVM of its own with the line's runtime and the
  * formats' packages; Iceberg's catalog there is a JDBC catalog on an embedded SQLite database.
  */
-@Tag("tables")
 class TableSqlIT {
 
   @TempDir static Path dir;
