@@ -47,7 +47,7 @@ public final class Activations {
           elementwise("logit", "logit")
               .doc(
                   "log(p / (1 - p)), the inverse of sigmoid; 0 -> -inf, 1 -> +inf, outside [0, 1] -> NaN.")
-              .example(Example.scalar("1.0986122886681096", 0.75))
+              .example(Example.scalar("1.0986122886681098", 0.75))
               .build(),
           elementwise("relu", "relu")
               .doc("max(0, x).")
@@ -152,7 +152,7 @@ public final class Activations {
               .doc("e^(x_i/T) / sum_j e^(x_j/T): probabilities summing to 1.")
               .example(
                   Example.array(
-                      "[0.04861082403130227, 0.3591881057825386, 0.5922010701861591]", LOGITS))
+                      "[0.04861082403130226, 0.3591881057825386, 0.5922010701861591]", LOGITS))
               .build(),
           normalising("log_softmax", "logSoftmax", Output.SAME_AS_INPUT)
               .parameter(TEMPERATURE)
@@ -166,7 +166,7 @@ public final class Activations {
               .doc("softmax(-x, T): the smallest logit gets the largest probability.")
               .example(
                   Example.array(
-                      "[0.8214090194651259, 0.11116562230242114, 0.06742535823245292]", LOGITS))
+                      "[0.8214090194651259, 0.11116562230242112, 0.06742535823245292]", LOGITS))
               .build(),
           normalising("sparsemax", "sparsemax", Output.SAME_AS_INPUT)
               .doc(

@@ -7,7 +7,8 @@ import java.util.Arrays;
  *
  * <p>Kernels that return an array write {@code length} values to {@code out} from {@code
  * outOffset}; {@code out} may be {@code x} itself (same offsets) for in-place use. They allocate
- * nothing except sparsemax and entmax15, which sort a copy of the row.
+ * nothing except sparsemax and entmax15, which sort a copy of the row, and the double softmax and
+ * softmin, which keep the low parts of the row's exponentials.
  *
  * <p>Shared semantics: an empty range gives an empty result; a NaN anywhere makes every output NaN
  * (argmax and top_k report "no result" instead); +inf entries share the probability mass equally
@@ -85,7 +86,11 @@ public final class ArrayKernels {
     if (Double.isInfinite(max)) {
       return max;
     }
-    return Math.fma(temperature, Math.log1p(remainingMass(x, offset, length, p, temperature)), max);
+    DoubleDouble mass = remainingMass(x, offset, length, p, temperature);
+    DoubleDouble log = Logarithm.log1p(mass.hi(), mass.lo());
+    double product = temperature * log.hi();
+    double productError = Math.fma(temperature, log.hi(), -product) + temperature * log.lo();
+    return Kernels.addRoundedOnce(max, product, productError);
   }
 
   /** 0-based index of the first maximum, or {@link #NO_RESULT} for an empty range or a NaN. */
@@ -221,28 +226,34 @@ public final class ArrayKernels {
     }
     if (log) {
       // log p_i = z_i - log(1 + R), R the mass besides the pivot: log1p keeps the dominant class
-      // exact instead of rounding 1 + R first.
-      double logTotal = Math.log1p(remainingMass(x, offset, length, p, t));
+      // exact instead of rounding 1 + R first. Both terms as double-doubles, rounded once.
+      DoubleDouble mass = remainingMass(x, offset, length, p, t);
+      DoubleDouble logTotal = Logarithm.log1p(mass.hi(), mass.lo());
       for (int i = 0; i < length; i++) {
         double z = shifted(x[offset + i], pivot, t);
-        out[outOffset + i] = (z - logTotal) + shiftError(x[offset + i], pivot, t, z);
+        double zError = shiftError(x[offset + i], pivot, t, z);
+        out[outOffset + i] = Kernels.addRoundedOnce(z, -logTotal.hi(), zError - logTotal.lo());
       }
       return;
     }
+    // Each e^z_i 2^128 as hi (in out) + lo, summed with Neumaier's compensation (its error does not
+    // grow with the length), then each quotient rounded once: the scale, which cancels, keeps the
+    // low parts of probabilities down to the subnormal range.
+    double[] lows = new double[length];
     double sum = 0;
     double compensation = 0;
     for (int i = 0; i < length; i++) {
-      double e = exactExp(x[offset + i], pivot, t);
-      out[outOffset + i] = e;
-      // Neumaier's compensated sum: the error does not grow with the length.
-      double next = sum + e;
-      compensation += Kernels.twoSumError(sum, e, next);
+      DoubleDouble e = exactExp(x[offset + i], pivot, t, 128);
+      out[outOffset + i] = e.hi();
+      lows[i] = e.lo();
+      double next = sum + e.hi();
+      compensation += Kernels.twoSumError(sum, e.hi(), next) + e.lo();
       sum = next;
     }
     double total = sum + compensation;
     double totalError = Kernels.twoSumError(sum, compensation, total);
     for (int i = 0; i < length; i++) {
-      out[outOffset + i] = Kernels.divide(out[outOffset + i], 0, total, totalError);
+      out[outOffset + i] = Kernels.divide(out[outOffset + i], lows[i], total, totalError);
     }
   }
 
@@ -296,27 +307,34 @@ public final class ArrayKernels {
     }
   }
 
-  /** Sum of e^(z_i) over every entry but the pivot (whose term is exactly 1), compensated. */
-  private static double remainingMass(double[] x, int offset, int length, int p, double t) {
+  /**
+   * Sum of e^(z_i) over every entry but the pivot (whose term is exactly 1), compensated, as a
+   * double-double.
+   */
+  private static DoubleDouble remainingMass(double[] x, int offset, int length, int p, double t) {
     double pivot = x[offset + p];
     double sum = 0;
     double compensation = 0;
     for (int i = 0; i < length; i++) {
       if (i != p) {
-        double e = exactExp(x[offset + i], pivot, t);
-        double next = sum + e;
-        compensation += Kernels.twoSumError(sum, e, next);
+        DoubleDouble e = exactExp(x[offset + i], pivot, t, 0);
+        double next = sum + e.hi();
+        compensation += Kernels.twoSumError(sum, e.hi(), next) + e.lo();
         sum = next;
       }
     }
-    return sum + compensation;
+    double total = sum + compensation;
+    return new DoubleDouble(total, Kernels.twoSumError(sum, compensation, total));
   }
 
-  /** e^((x - pivot)/t) with the rounding error of the exponent applied to first order. */
-  private static double exactExp(double x, double pivot, double t) {
+  /**
+   * e^((x - pivot)/t) 2^scale as hi + lo, the rounding error of the exponent applied to first
+   * order.
+   */
+  private static DoubleDouble exactExp(double x, double pivot, double t, int scale) {
     double z = shifted(x, pivot, t);
-    double e = Math.exp(z);
-    return e + e * shiftError(x, pivot, t, z);
+    DoubleDouble e = Exponential.scaledExp(z, scale);
+    return new DoubleDouble(e.hi(), Math.fma(e.hi(), shiftError(x, pivot, t, z), e.lo()));
   }
 
   private static double shifted(double x, double pivot, double t) {

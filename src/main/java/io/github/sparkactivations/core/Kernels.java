@@ -7,14 +7,15 @@ import org.apache.commons.numbers.gamma.Erfcx;
 /**
  * Element-wise activation kernels on {@code double}.
  *
- * <p>Every method is static, allocation-free and total: finite input never overflows to infinity or
- * NaN where the true result is finite, NaN propagates, and ±infinity give the function's limits.
- * The catalogue names these methods, and the Spark layer calls them directly from generated code,
- * so each public method here is a kernel: {@code (double x, double... parameters) -> double}.
+ * <p>Every method is static and total: finite input never overflows to infinity or NaN where the
+ * true result is finite, NaN propagates, and ±infinity give the function's limits. The catalogue
+ * names these methods, and the Spark layer calls them directly from generated code, so each public
+ * method here is a kernel: {@code (double x, double... parameters) -> double}.
  *
  * <p>Where a plain formula would lose accuracy the kernels keep the intermediate sums and products
- * exact with {@link Math#fma} (error-free transformations), so the only rounding that reaches the
- * result is that of {@link Math#exp} and friends plus one final rounding.
+ * exact with {@link Math#fma} (error-free transformations) and take e^x and log(1 + x) as
+ * double-doubles ({@link Exponential}, {@link Logarithm}), so that one final rounding is the only
+ * one that reaches the result (gelu's erf and erfc, and expm1, still come from libraries).
  */
 public final class Kernels {
 
@@ -64,47 +65,64 @@ public final class Kernels {
   private static final double GELU_TANH_UNDERFLOW = -30.0;
 
   /** |x| below which tanh_shrink uses Lambert's continued fraction instead of x - tanh(x). */
-  private static final double TANH_SHRINK_CF_LIMIT = 3.0;
+  private static final double TANH_SHRINK_CF_LIMIT = 0.5;
 
-  /** Continued-fraction depth that converges to full double precision for |x| < 3. */
-  private static final int TANH_SHRINK_CF_DEPTH = 24;
+  /** Continued-fraction depth whose truncation is below 2^-80 relative for |x| < 1/2. */
+  private static final int TANH_SHRINK_CF_DEPTH = 10;
 
   public static double identity(double x) {
     return x;
   }
 
-  /**
-   * 1/(1 + e^-x) for x >= 0, e^x/(1 + e^x) below, each quotient corrected by its exact residual and
-   * the rounding error of 1 + e. Written out rather than through {@link #divide}: here the quotient
-   * is never zero or infinite, and the special cases' tests cost time in every row.
-   */
+  /** 1/(1 + e^-x), rounded once. */
   public static double sigmoid(double x) {
-    if (x >= 0) {
-      double e = Math.exp(-x);
-      double s = 1 + e;
-      double r = 1 / s;
-      return r + (Math.fma(-r, s, 1) - r * fastTwoSumError(1, e, s)) * r;
-    }
-    double e = Math.exp(x); // NaN falls through here and stays NaN
-    double s = 1 + e;
+    DoubleDouble sigmoid = sigmoidSum(x);
+    return sigmoid.hi() + sigmoid.lo();
+  }
+
+  /**
+   * sigmoid(x) as hi + lo before the final rounding: n/(1 + e) with e = e^-|x| and n = 1 for x >=
+   * 0, e below, the quotient corrected by its exact residual, the rounding error of 1 + e and the
+   * low part of e. Written out rather than through {@link #divide}: here the quotient is never zero
+   * or infinite, and the special cases' tests cost time in every row. One exponential and one exit,
+   * so that the JIT's escape analysis replaces the records by their fields.
+   */
+  private static DoubleDouble sigmoidSum(double x) {
+    boolean positive = x >= 0; // NaN takes the other side and stays NaN
+    DoubleDouble e = Exponential.exp(positive ? -x : x);
+    double s = 1 + e.hi();
+    double sErr = fastTwoSumError(1, e.hi(), s) + e.lo();
     double r = 1 / s;
-    double q = e * r;
-    return q + (Math.fma(-q, s, e) - q * fastTwoSumError(1, e, s)) * r;
+    double n = positive ? 1 : e.hi();
+    double q = n * r;
+    double residual = Math.fma(-q, s, n) + (positive ? 0 : e.lo()) - q * sErr;
+    return new DoubleDouble(q, residual * r);
   }
 
   public static double logSigmoid(double x) {
     return -softplus(-x, 1, Double.POSITIVE_INFINITY);
   }
 
-  /** Natural log of the odds, split into three ranges so no step cancels. */
+  /**
+   * Natural log of the odds, split into three ranges so no step cancels: around 1/2 log1p of a
+   * quotient of exact differences, carried as a double-double; further out log p - log(1 - p),
+   * whose parts are at least log 3 apart.
+   */
   public static double logit(double p) {
     if (p >= 0.25 && p < 0.5) {
-      return -Math.log1p((1 - 2 * p) / p); // 1 - 2p is exact here (Sterbenz)
+      double n = 1 - 2 * p; // exact (Sterbenz)
+      double q = n / p;
+      return -Logarithm.log1p(q, Math.fma(-q, p, n) / p).hi();
     }
     if (p >= 0.5 && p <= 0.75) {
-      return Math.log1p((2 * p - 1) / (1 - p)); // both differences exact
+      double n = 2 * p - 1; // both differences exact
+      double d = 1 - p;
+      double q = n / d;
+      return Logarithm.log1p(q, Math.fma(-q, d, n) / d).hi();
     }
-    return Math.log(p / (1 - p)); // |result| >= log 3: rounding of 1 - p stays below 0.1 ulp
+    DoubleDouble logP = Logarithm.log(p);
+    DoubleDouble logQ = Logarithm.log1p(-p, 0); // 1 - p, exactly so above 1/2
+    return addRoundedOnce(logP.hi(), -logQ.hi(), logP.lo() - logQ.lo());
   }
 
   public static double relu(double x) {
@@ -182,11 +200,6 @@ public final class Kernels {
     if (x < GELU_TANH_UNDERFLOW) {
       return -0.0;
     }
-    if (x >= 0) {
-      // For u >= 0, sigmoid(2u) damps the rounding error of u: 2u(1 - sigmoid(2u)) <= 0.28.
-      double u = SQRT_2_OVER_PI_HI * (x + GELU_TANH_CUBIC_HI * (x * x * x));
-      return x * sigmoid(2 * u);
-    }
     double square = x * x;
     double squareError = Math.fma(x, x, -square);
     double cube = square * x;
@@ -204,12 +217,13 @@ public final class Kernels {
             + SQRT_2_OVER_PI_HI * innerError
             + SQRT_2_OVER_PI_LO * inner;
     if (2 * u < EXP_SUBNORMAL) {
-      // sigmoid(2u) = e^(2u) would be subnormal: multiply x by the two normal halves instead.
-      double half = Math.exp(u) * (1 + uError);
-      return x * half * half;
+      // sigmoid(2u) = e^(2u) to double precision, and subnormal: x e^u e^u, rounded once.
+      DoubleDouble half = Exponential.exp(u);
+      return xTimesSquare(x, half.hi(), Math.fma(half.hi(), uError, half.lo()));
     }
-    double sigmoid = sigmoid(2 * u);
-    return x * (sigmoid + sigmoid * (1 - sigmoid) * (2 * uError));
+    DoubleDouble sigmoid = sigmoidSum(2 * u);
+    double s = sigmoid.hi();
+    return Math.fma(x, s, x * (sigmoid.lo() + s * (1 - s) * (2 * uError)));
   }
 
   /** x e^x/(1 + e^x), corrected as in {@link #sigmoid}, with x e^x kept exact below zero. */
@@ -218,23 +232,25 @@ public final class Kernels {
       if (x > SILU_LINEAR) {
         return x;
       }
-      double e = Math.exp(-x);
-      double s = 1 + e;
+      DoubleDouble e = Exponential.exp(-x);
+      double s = 1 + e.hi();
+      double sErr = fastTwoSumError(1, e.hi(), s) + e.lo();
       double r = 1 / s;
       double q = x * r;
-      return q + (Math.fma(-q, s, x) - q * fastTwoSumError(1, e, s)) * r;
+      return q + (Math.fma(-q, s, x) - q * sErr) * r;
     }
     if (x < 0) {
       if (x <= EXP_SUBNORMAL) {
         return xTimesExpTail(x);
       }
-      double e = Math.exp(x);
-      double s = 1 + e;
+      DoubleDouble e = Exponential.exp(x);
+      double s = 1 + e.hi();
+      double sErr = fastTwoSumError(1, e.hi(), s) + e.lo();
       double r = 1 / s;
-      double p = x * e;
+      double p = x * e.hi();
+      double pErr = Math.fma(x, e.hi(), -p) + x * e.lo();
       double q = p * r;
-      double residual = Math.fma(-q, s, p) + Math.fma(x, e, -p) - q * fastTwoSumError(1, e, s);
-      return q + residual * r;
+      return q + (Math.fma(-q, s, p) + pErr - q * sErr) * r;
     }
     return x; // ±0 keep their sign; NaN stays NaN
   }
@@ -247,11 +263,11 @@ public final class Kernels {
     if (x <= EXP_SUBNORMAL) {
       return xTimesExpTail(x); // n / (n + 2) = e^x to double precision
     }
-    double e = Math.exp(x);
-    double a = e + 2;
-    double aErr = twoSumError(e, 2, a);
-    double n = e * a;
-    double nErr = Math.fma(e, a, -n) + e * aErr;
+    DoubleDouble e = Exponential.exp(x);
+    double a = e.hi() + 2;
+    double aErr = twoSumError(e.hi(), 2, a) + e.lo();
+    double n = e.hi() * a;
+    double nErr = Math.fma(e.hi(), a, -n) + e.hi() * aErr + e.lo() * a;
     double d = n + 2;
     double dErr = twoSumError(n, 2, d) + nErr;
     double p = x * n;
@@ -267,16 +283,20 @@ public final class Kernels {
     }
     if (beta == 1) {
       // beta x = x exactly: no rounding error to carry and nothing to divide by.
-      return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+      DoubleDouble e = Exponential.exp(-Math.abs(x));
+      DoubleDouble log = Logarithm.log1p(e.hi(), e.lo());
+      return addRoundedOnce(Math.max(x, 0), log.hi(), log.lo());
     }
-    if (bx > 0) {
-      return x + Math.log1p(Math.exp(-bx)) / beta; // x itself never overflows
-    }
-    // In the tail the result is about e^(beta x): the rounding error of beta x would be
-    // amplified by |beta x|, so apply it to first order, d/dy log(1 + e^y) = sigmoid(y).
-    double e = Math.exp(bx);
-    double bxError = bx == Double.NEGATIVE_INFINITY ? 0 : Math.fma(beta, x, -bx);
-    return (Math.log1p(e) + e / (1 + e) * bxError) / beta;
+    // The rounding error of beta x goes into e^(-|beta x|) to first order: in the tail the result
+    // is about e^(beta x), which would amplify it by |beta x|.
+    double bxError = Double.isInfinite(bx) ? 0 : Math.fma(beta, x, -bx);
+    DoubleDouble e = Exponential.exp(-Math.abs(bx));
+    DoubleDouble log =
+        Logarithm.log1p(e.hi(), Math.fma(e.hi(), bx > 0 ? -bxError : bxError, e.lo()));
+    // log/beta as a double-double, then added to x (above zero) or rounded alone
+    double q = log.hi() / beta;
+    double qError = (Math.fma(-q, beta, log.hi()) + log.lo()) / beta;
+    return bx > 0 ? addRoundedOnce(x, q, qError) : q + qError;
   }
 
   public static double softsign(double x) {
@@ -318,21 +338,38 @@ public final class Kernels {
   }
 
   /**
-   * x - tanh(x). Near zero the difference cancels (it is about x^3/3), so small |x| use Lambert's
-   * continued fraction tanh x = x / (1 + K), K = x^2/(3 + x^2/(5 + ...)), which gives x - tanh x =
-   * x K / (1 + K) from positive terms only.
+   * x - tanh(x). From |x| = 1/2 it is |x| + (q - 1) with q = 2e/(1 + e), e = e^(-2|x|) (tanh |x| =
+   * 1 - q), q as a double-double: the sum loses at most 4 bits to cancellation. Below, where x -
+   * tanh x is about x^3/3, Lambert's continued fraction tanh x = x/(1 + K), K = x^2/(3 + x^2/(5 +
+   * ...)), gives x K/(1 + K) from positive terms only, its outer level and x^2 as double-doubles.
    */
   public static double tanhShrink(double x) {
-    if (Math.abs(x) >= TANH_SHRINK_CF_LIMIT) {
-      return x - Math.tanh(x);
+    double a = Math.abs(x);
+    if (a >= TANH_SHRINK_CF_LIMIT) {
+      DoubleDouble e = Exponential.exp(-2 * a);
+      double s = 1 + e.hi();
+      double sErr = fastTwoSumError(1, e.hi(), s) + e.lo();
+      double n = 2 * e.hi();
+      double q = n / s;
+      double qErr = (Math.fma(-q, s, n) + 2 * e.lo() - q * sErr) / s;
+      double w = q - 1;
+      return Math.copySign(addRoundedOnce(a, w, twoSumError(q, -1, w) + qErr), x);
     }
     double x2 = x * x; // NaN propagates through the fraction
+    double x2Err = Math.fma(x, x, -x2);
     double t = 2 * TANH_SHRINK_CF_DEPTH + 3;
-    for (int k = TANH_SHRINK_CF_DEPTH; k >= 1; k--) {
+    for (int k = TANH_SHRINK_CF_DEPTH; k >= 2; k--) {
       t = (2 * k + 1) + x2 / t;
     }
-    double k = x2 / t;
-    return x * k / (1 + k);
+    // K = x^2/(3 + x^2/t), the inner levels' rounding damped below 2^-58 by then
+    double u = x2 / t;
+    double d = 3 + u;
+    double dErr = fastTwoSumError(3, u, d) + (Math.fma(-u, t, x2) + x2Err) / t;
+    double k = x2 / d;
+    double kErr = (Math.fma(-k, d, x2) + x2Err - k * dErr) / d;
+    double p = x * k;
+    double den = 1 + k;
+    return divide(p, Math.fma(x, k, -p) + x * kErr, den, fastTwoSumError(1, k, den) + kErr);
   }
 
   public static double softShrink(double x, double lambda) {
@@ -354,15 +391,35 @@ public final class Kernels {
   }
 
   /**
-   * x e^x for x where e^x is subnormal: exp(x/2) is still normal, and multiplying twice rounds into
-   * the subnormal range only once. -inf gives -0, the limit.
+   * x e^x for x where e^x is subnormal: e^(x/2) is still normal, so x e^(x/2) is kept exact as a
+   * double-double and multiplied by e^(x/2) again with one rounding into the subnormal range. -inf
+   * gives -0, the limit.
    */
   private static double xTimesExpTail(double x) {
     if (x == Double.NEGATIVE_INFINITY) {
       return -0.0;
     }
-    double h = Math.exp(0.5 * x);
-    return x * h * h;
+    DoubleDouble half = Exponential.exp(0.5 * x);
+    return xTimesSquare(x, half.hi(), half.lo());
+  }
+
+  /**
+   * x (hHi + hLo)^2 rounded once, for a finite x and an h whose square may be subnormal; the sign
+   * is x's when it underflows to zero.
+   */
+  private static double xTimesSquare(double x, double hHi, double hLo) {
+    double p = x * hHi;
+    double pErr = Math.fma(x, hHi, -p) + x * hLo;
+    return Math.copySign(Math.fma(p, hHi, Math.fma(pErr, hHi, p * hLo)), x);
+  }
+
+  /**
+   * a + (bHi + bLo) with one rounding, for |bLo| much below |bHi| or |a|; an infinite a + bHi is
+   * returned as it is.
+   */
+  static double addRoundedOnce(double a, double bHi, double bLo) {
+    double s = a + bHi;
+    return Double.isInfinite(s) ? s : s + (twoSumError(a, bHi, s) + bLo);
   }
 
   /** The rounding error of s = a + b, exactly (Knuth's TwoSum). */

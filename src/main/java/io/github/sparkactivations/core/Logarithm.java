@@ -1,0 +1,140 @@
+package io.github.sparkactivations.core;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+/**
+ * Natural logarithms as {@link DoubleDouble}s within about 2^-67 of exact, for kernels that round
+ * once: {@link Math#log1p} is faithful, but its error of up to one ulp would add to theirs.
+ *
+ * <p>v = 2^k m with m in [1, 2); with c = 1 + j/128 the start of m's 128th and r = 1/c rounded, m r
+ * = 1 + t with t in about [0, 1/128), so log v = k ln2 - log r + log1p(t), the 128 values -log r
+ * held as double-doubles and log1p(t) by its Taylor series to t^10. Near 1 (|v - 1| < 1/128), where
+ * k ln2 and -log r would cancel, log1p(t) of t = v - 1 alone.
+ */
+final class Logarithm {
+
+  private Logarithm() {}
+
+  private static final int TABLE_BITS = 7;
+  private static final int TABLE_SIZE = 1 << TABLE_BITS;
+  private static final double NEAR_ONE = 1.0 / TABLE_SIZE;
+
+  /** 1/(1 + j/128) rounded, and -log of that double as high and low parts. */
+  private static final double[] RECIPROCAL = new double[TABLE_SIZE];
+
+  private static final double[] MINUS_LOG_HI = new double[TABLE_SIZE];
+  private static final double[] MINUS_LOG_LO = new double[TABLE_SIZE];
+
+  /** ln2 with 42 significant bits (k times it is exact for |k| < 2^11) and the rest. */
+  private static final double LN2_HI;
+
+  private static final double LN2_LO;
+
+  static {
+    MathContext digits = new MathContext(45);
+    BigDecimal ln2 =
+        new BigDecimal("0.69314718055994530941723212145817656807550013436025525412068");
+    LN2_HI = Double.longBitsToDouble(Double.doubleToRawLongBits(ln2.doubleValue()) & (-1L << 11));
+    LN2_LO = ln2.subtract(new BigDecimal(LN2_HI)).doubleValue();
+    for (int j = 0; j < TABLE_SIZE; j++) {
+      RECIPROCAL[j] = 1 / (1 + (double) j / TABLE_SIZE);
+      BigDecimal minusLog = exactLog(new BigDecimal(RECIPROCAL[j]), digits).negate();
+      MINUS_LOG_HI[j] = minusLog.doubleValue();
+      MINUS_LOG_LO[j] = minusLog.subtract(new BigDecimal(MINUS_LOG_HI[j])).doubleValue();
+    }
+  }
+
+  /** log r = 2 atanh((r - 1)/(r + 1)) by its series, for r in (1/2, 1]. */
+  private static BigDecimal exactLog(BigDecimal r, MathContext digits) {
+    BigDecimal u = r.subtract(BigDecimal.ONE).divide(r.add(BigDecimal.ONE), digits);
+    BigDecimal square = u.multiply(u, digits);
+    BigDecimal power = u;
+    BigDecimal sum = BigDecimal.ZERO;
+    for (int n = 1; n < 200 && power.signum() != 0; n += 2) {
+      BigDecimal term = power.divide(BigDecimal.valueOf(n), digits);
+      if (term.abs().compareTo(BigDecimal.ONE.movePointLeft(50)) < 0) {
+        break;
+      }
+      sum = sum.add(term, digits);
+      power = power.multiply(square, digits);
+    }
+    return sum.multiply(BigDecimal.valueOf(2), digits);
+  }
+
+  /**
+   * log(1 + y + yLo) for the double-double y + yLo (|yLo| <= ulp(y)/2) above -1; -1 gives -inf,
+   * below it NaN, +inf gives +inf, and a zero result is +0.
+   */
+  static DoubleDouble log1p(double y, double yLo) {
+    double v = 1 + y;
+    return log(v, Kernels.twoSumError(1, y, v), yLo, 0);
+  }
+
+  /** log v; 0 gives -inf, negative values NaN, +inf +inf. */
+  static DoubleDouble log(double v) {
+    boolean subnormal = v > 0 && v < Double.MIN_NORMAL;
+    return log(subnormal ? v * 0x1p64 : v, 0, 0, subnormal ? -64 : 0); // scaled exactly
+  }
+
+  /**
+   * log(2^exponent (v + vErr + extra)) with |vErr| <= ulp(v)/2 and |extra| below it, v normal or a
+   * limit; |exponent| below 1000. One exit and one allocation, so that the JIT's escape analysis
+   * replaces the record by its fields.
+   */
+  private static DoubleDouble log(double v, double vErr, double extra, int exponent) {
+    int k = 0;
+    int j = 0;
+    double t;
+    double tLo;
+    if (exponent == 0 && Math.abs(v - 1) < NEAR_ONE) {
+      // log1p(t) alone, t = v - 1 exact (Sterbenz) plus the low parts: k ln2 and -log r would
+      // cancel here.
+      double d = v - 1;
+      t = d + vErr;
+      tLo = Kernels.twoSumError(d, vErr, t) + extra;
+    } else {
+      k = Math.getExponent(v) + exponent;
+      double m = Math.scalb(v, exponent - k);
+      double mLo = Math.scalb(vErr + extra, exponent - k);
+      j = (int) (Double.doubleToRawLongBits(m) >>> (52 - TABLE_BITS)) & (TABLE_SIZE - 1);
+      double r = RECIPROCAL[j];
+      double p = m * r;
+      double d = p - 1; // exact: p is within 1/64 of 1
+      double dLo = Math.fma(m, r, -p) + mLo * r;
+      t = d + dLo;
+      tLo = Kernels.twoSumError(d, dLo, t);
+    }
+    // log1p(t + tLo) for |t| < 1/64: t - t^2/2 + t^3 (1/3 - t/4 + ... - t^7/10), the first two
+    // terms exact as a double-double (the next term is below 2^-77 relative)
+    double square = t * t;
+    double squareErr = Math.fma(t, t, -square) + 2 * t * tLo;
+    double q =
+        1.0 / 3
+            - t
+                * (1.0 / 4
+                    - t
+                        * (1.0 / 5
+                            - t
+                                * (1.0 / 6
+                                    - t * (1.0 / 7 - t * (1.0 / 8 - t * (1.0 / 9 - t / 10))))));
+    double h = t - 0.5 * square;
+    double hErr = Kernels.fastTwoSumError(t, -0.5 * square, h);
+    double seriesLo = hErr + (tLo - 0.5 * squareErr + square * t * q);
+    // k ln2 + (-log r) + log1p(t), the large parts first
+    double a = k * LN2_HI;
+    double b = a + MINUS_LOG_HI[j];
+    double bErr = Kernels.twoSumError(a, MINUS_LOG_HI[j], b);
+    double c = b + h;
+    double cErr = Kernels.twoSumError(b, h, c);
+    double rest = cErr + bErr + (k * LN2_LO + MINUS_LOG_LO[j] + seriesLo);
+    double hi = c + rest;
+    double lo = Kernels.twoSumError(c, rest, hi);
+    if (!(v > 0 && v < Double.POSITIVE_INFINITY)) {
+      // The limits; NaN stays NaN.
+      hi = v == 0 ? Double.NEGATIVE_INFINITY : v > 0 ? v : Double.NaN;
+      lo = 0;
+    }
+    return new DoubleDouble(hi, lo);
+  }
+}
