@@ -226,33 +226,19 @@ public final class Kernels {
     return Math.fma(x, s, x * (sigmoid.lo() + s * (1 - s) * (2 * uError)));
   }
 
-  /** x e^x/(1 + e^x), corrected as in {@link #sigmoid}, with x e^x kept exact below zero. */
+  /** x sigmoid(x), rounded once, with x e^x kept exact where e^x is subnormal. */
   public static double silu(double x) {
-    if (x > 0) {
-      if (x > SILU_LINEAR) {
-        return x;
-      }
-      DoubleDouble e = Exponential.exp(-x);
-      double s = 1 + e.hi();
-      double sErr = fastTwoSumError(1, e.hi(), s) + e.lo();
-      double r = 1 / s;
-      double q = x * r;
-      return q + (Math.fma(-q, s, x) - q * sErr) * r;
+    if (x > SILU_LINEAR) {
+      return x;
     }
-    if (x < 0) {
-      if (x <= EXP_SUBNORMAL) {
-        return xTimesExpTail(x);
-      }
-      DoubleDouble e = Exponential.exp(x);
-      double s = 1 + e.hi();
-      double sErr = fastTwoSumError(1, e.hi(), s) + e.lo();
-      double r = 1 / s;
-      double p = x * e.hi();
-      double pErr = Math.fma(x, e.hi(), -p) + x * e.lo();
-      double q = p * r;
-      return q + (Math.fma(-q, s, p) + pErr - q * sErr) * r;
+    if (x <= EXP_SUBNORMAL) {
+      return xTimesExpTail(x);
     }
-    return x; // ±0 keep their sign; NaN stays NaN
+    if (x == 0) {
+      return x; // ±0 keep their sign
+    }
+    DoubleDouble sigmoid = sigmoidSum(x); // NaN stays NaN
+    return Math.fma(x, sigmoid.hi(), x * sigmoid.lo());
   }
 
   /** x * tanh(softplus(x)) = x * n / (n + 2) with n = e^x (e^x + 2), all sums kept exact. */
@@ -338,22 +324,18 @@ public final class Kernels {
   }
 
   /**
-   * x - tanh(x). From |x| = 1/2 it is |x| + (q - 1) with q = 2e/(1 + e), e = e^(-2|x|) (tanh |x| =
-   * 1 - q), q as a double-double: the sum loses at most 4 bits to cancellation. Below, where x -
-   * tanh x is about x^3/3, Lambert's continued fraction tanh x = x/(1 + K), K = x^2/(3 + x^2/(5 +
-   * ...)), gives x K/(1 + K) from positive terms only, its outer level and x^2 as double-doubles.
+   * x - tanh(x). From |x| = 1/2 it is |x| + (q - 1) with q = 2 sigmoid(-2|x|) (tanh |x| = 1 - q), q
+   * as a double-double: the sum loses at most 4 bits to cancellation. Below, where x - tanh x is
+   * about x^3/3, Lambert's continued fraction tanh x = x/(1 + K), K = x^2/(3 + x^2/(5 + ...)),
+   * gives x K/(1 + K) from positive terms only, its outer level and x^2 as double-doubles.
    */
   public static double tanhShrink(double x) {
     double a = Math.abs(x);
     if (a >= TANH_SHRINK_CF_LIMIT) {
-      DoubleDouble e = Exponential.exp(-2 * a);
-      double s = 1 + e.hi();
-      double sErr = fastTwoSumError(1, e.hi(), s) + e.lo();
-      double n = 2 * e.hi();
-      double q = n / s;
-      double qErr = (Math.fma(-q, s, n) + 2 * e.lo() - q * sErr) / s;
+      DoubleDouble sigmoid = sigmoidSum(-2 * a); // q/2
+      double q = 2 * sigmoid.hi();
       double w = q - 1;
-      return Math.copySign(addRoundedOnce(a, w, twoSumError(q, -1, w) + qErr), x);
+      return Math.copySign(addRoundedOnce(a, w, twoSumError(q, -1, w) + 2 * sigmoid.lo()), x);
     }
     double x2 = x * x; // NaN propagates through the fraction
     double x2Err = Math.fma(x, x, -x2);
