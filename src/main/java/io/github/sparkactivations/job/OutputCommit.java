@@ -249,12 +249,14 @@ final class OutputCommit {
    */
   List<String> stagedDataFiles() {
     return stagedFiles().stream()
-        .filter(
-            p ->
-                Arrays.stream(relative(p).split("/"))
-                    .noneMatch(name -> name.startsWith("_") || name.startsWith(".")))
+        .filter(p -> Arrays.stream(relative(p).split("/")).noneMatch(OutputCommit::hidden))
         .map(Path::toString)
         .toList();
+  }
+
+  /** A name Spark's readers skip: its own files such as _SUCCESS, and hidden ones. */
+  private static boolean hidden(String name) {
+    return (name.startsWith("_") && !name.contains("=")) || name.startsWith(".");
   }
 
   /** A new file in the staging folder, e.g. the run's summary. */
@@ -283,12 +285,18 @@ final class OutputCommit {
     return files;
   }
 
+  /**
+   * The files under {@code folder}, skipping hidden folders but the run records': what Spark's
+   * committer may leave of its work folder (_temporary) is not output. An object store can show
+   * such a folder after Spark's cleanup and then fail to list it.
+   */
   private void collectFiles(Path folder, List<Path> files) {
     for (FileStatus status : io(() -> fs.listStatus(folder))) {
-      if (status.isDirectory()) {
-        collectFiles(status.getPath(), files);
-      } else {
+      String name = status.getPath().getName();
+      if (!status.isDirectory()) {
         files.add(status.getPath());
+      } else if (!hidden(name) || name.equals(RUNS)) {
+        collectFiles(status.getPath(), files);
       }
     }
   }

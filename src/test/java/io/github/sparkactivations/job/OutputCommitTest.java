@@ -105,6 +105,25 @@ class OutputCommitTest {
     assertFalse(Files.exists(dir.resolve("out").resolve(OutputCommit.APPEND_MANIFEST)));
   }
 
+  /**
+   * What Spark's committer may leave of its work folder (an object store can keep an emptied
+   * _temporary folder after Spark's cleanup) is neither data nor appended.
+   */
+  @Test
+  void sparksWorkFolderIsNeitherDataNorAppended() throws IOException {
+    Files.createDirectories(dir.resolve("out"));
+    OutputCommit commit = commit("out");
+    stage(commit, "day=2/part-1.parquet", "new");
+    stage(commit, "_temporary/0/task_0/part-1.parquet", "uncommitted");
+    Files.createDirectories(Path.of(commit.staging().toUri()).resolve("_temporary/0/empty"));
+    assertEquals(
+        List.of(new org.apache.hadoop.fs.Path(commit.staging(), "day=2/part-1.parquet").toString()),
+        commit.stagedDataFiles());
+    commit.appendToTarget(null);
+    assertEquals("new", Files.readString(dir.resolve("out/day=2/part-1.parquet")));
+    assertFalse(Files.exists(dir.resolve("out/_temporary")));
+  }
+
   @Test
   void aClashingFileStopsAnAppendBeforeItIsCommitted() throws IOException {
     Files.createDirectories(dir.resolve("out"));
