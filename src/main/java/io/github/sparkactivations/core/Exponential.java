@@ -47,6 +47,9 @@ final class Exponential {
   static final double C5 = 1.0 / 120;
   static final double C6 = 1.0 / 720;
 
+  /** Below this |x|, e^x - 1 is summed from x and the series, without the table. */
+  static final double EXPM1_SERIES_LIMIT = 0x1p-9;
+
   /** e^x overflows from about 709.78. */
   static final double OVERFLOW = 710;
 
@@ -102,9 +105,8 @@ final class Exponential {
       double rLo = k * LN2_OVER_SIZE_LO;
       double r = rHi - rLo;
       double rErr = Kernels.twoSumError(rHi, -rLo, r);
-      double q = r * r * (0.5 + r * (C3 + r * (C4 + r * (C5 + r * C6))));
       // e^r = 1 + s + sErr
-      double w = q + rErr;
+      double w = expm1Tail(r) + rErr;
       double s = r + w;
       double sErr = Kernels.fastTwoSumError(r, w, s);
       // 2^(j/128) e^r = tHi + tHi s + (tHi sErr + tLo (1 + s)), summed as h + l
@@ -117,19 +119,57 @@ final class Exponential {
               + (pErr + Math.fma(tHi, sErr, Math.fma(TABLE_LO[j], s, TABLE_LO[j])));
       double sum = h + l;
       double sumErr = Kernels.fastTwoSumError(h, l, sum);
-      if (m > 1023) {
-        double big = Math.scalb(1.0, (int) m - 1023); // overflows to infinity past 2^1024
-        hi = sum * 0x1p1023 * big;
-        lo = sumErr * 0x1p1023 * big;
-      } else if (m < -1022) {
-        // Below the normal range: one rounding, from the exact sum 2^-1000 (normal).
-        hi = sum * 0x1p-1000 * Math.scalb(1.0, (int) m + 1000);
-      } else {
-        double power = Double.longBitsToDouble((m + 1023) << 52);
-        hi = sum * power;
-        lo = sumErr * power;
+      hi = timesPowerOfTwo(sum, m);
+      lo = timesPowerOfTwo(sumErr, m);
+    }
+    return new DoubleDouble(hi, lo);
+  }
+
+  /**
+   * e^x - 1 as hi + lo within about 2^-60 of exact (relative); ±0 and NaN return themselves as hi,
+   * -inf gives -1 and an overflow +inf. Where |x| < 2^-9, x is its own reduced argument (k = 0
+   * above) and e^x - 1 is x plus the series' tail, with no cancellation; elsewhere e^x - 1 cancels
+   * at most 9 bits of the double-double e^x.
+   */
+  static DoubleDouble expm1(double x) {
+    double hi;
+    double lo;
+    if (x == 0) {
+      hi = x;
+      lo = x;
+    } else if (Math.abs(x) < EXPM1_SERIES_LIMIT) {
+      double tail = expm1Tail(x);
+      hi = x + tail;
+      lo = Kernels.fastTwoSumError(x, tail, hi);
+    } else {
+      DoubleDouble e = exp(x); // NaN stays NaN
+      double d = e.hi() - 1;
+      double dErr = Kernels.twoSumError(e.hi(), -1, d) + e.lo();
+      hi = d + dErr;
+      lo = Kernels.fastTwoSumError(d, dErr, hi);
+      if (d == Double.POSITIVE_INFINITY) {
+        hi = d; // e^x overflowed: its low part is no number
+        lo = 0;
       }
     }
     return new DoubleDouble(hi, lo);
+  }
+
+  /** e^r - 1 - r for |r| <= ln2/256, to 2^-72. */
+  private static double expm1Tail(double r) {
+    return r * r * (0.5 + r * (C3 + r * (C4 + r * (C5 + r * C6))));
+  }
+
+  /**
+   * v 2^m for v near 1 and |m| < 2100, as two exact powers of two: v 2^(m/2) is normal, so the one
+   * rounding is the second product's, into the subnormal range (where a low part becomes 0) or to
+   * infinity. Without branches, and apart, to keep {@link #scaledExp} small enough for the JIT to
+   * inline it, which lets escape analysis remove its record.
+   */
+  private static double timesPowerOfTwo(double v, long m) {
+    long half = m >> 1;
+    return v
+        * Double.longBitsToDouble((half + 1023) << 52)
+        * Double.longBitsToDouble((m - half + 1023) << 52);
   }
 }

@@ -24,6 +24,9 @@ public final class Kernels {
   /** Below this, {@code exp(x)} is subnormal and loses relative precision. */
   private static final double EXP_SUBNORMAL = -708.0;
 
+  /** Below this |x/alpha|, celu(x) = x (1 + x/(2 alpha) + ...) rounds to x. */
+  private static final double CELU_LINEAR = 0x1p-60;
+
   /** For x above this, sigmoid(x) rounds to 1 in x sigmoid(x): e^-x is below 2^-54. */
   private static final double SILU_LINEAR = 40.0;
 
@@ -137,20 +140,41 @@ public final class Kernels {
     return x >= 0 ? x : negativeSlope * x;
   }
 
+  /** alpha (e^x - 1) below zero, rounded once; ±0 give alpha times themselves. */
   public static double elu(double x, double alpha) {
-    return x > 0 ? x : alpha * Math.expm1(x);
+    if (x > 0) {
+      return x;
+    }
+    DoubleDouble e = Exponential.expm1(x); // NaN stays NaN
+    return x == 0 ? alpha * x : Math.fma(alpha, e.hi(), alpha * e.lo());
   }
 
+  /** scale x above zero, scale alpha (e^x - 1) below, each constant a double-double. */
   public static double selu(double x) {
     if (x > 0) {
       return x == Double.POSITIVE_INFINITY ? x : Math.fma(SELU_SCALE_HI, x, SELU_SCALE_LO * x);
     }
-    double e = Math.expm1(x);
-    return Math.fma(SELU_SCALE_ALPHA_HI, e, SELU_SCALE_ALPHA_LO * e);
+    if (x == 0) {
+      return x;
+    }
+    DoubleDouble e = Exponential.expm1(x);
+    return Math.fma(
+        SELU_SCALE_ALPHA_HI, e.hi(), SELU_SCALE_ALPHA_HI * e.lo() + SELU_SCALE_ALPHA_LO * e.hi());
   }
 
+  /**
+   * alpha (e^(x/alpha) - 1) below zero, rounded once: the rounding error of x/alpha enters to first
+   * order, e^(y + dy) - 1 = e^y - 1 + dy e^y. Where |x/alpha| < 2^-60 the result rounds to x, which
+   * also keeps x/alpha and its error out of the subnormal range.
+   */
   public static double celu(double x, double alpha) {
-    return x > 0 ? x : alpha * Math.expm1(x / alpha);
+    if (x > 0 || Math.abs(x) < CELU_LINEAR * Math.abs(alpha)) {
+      return x;
+    }
+    double y = x / alpha;
+    double yErr = Double.isInfinite(y) ? 0 : Math.fma(-y, alpha, x) / alpha;
+    DoubleDouble e = Exponential.expm1(y); // NaN stays NaN
+    return Math.fma(alpha, e.hi(), alpha * (e.lo() + yErr * (1 + e.hi())));
   }
 
   /** Exact GELU, x * Phi(x) = x/2 * erfc(-x/sqrt 2). */

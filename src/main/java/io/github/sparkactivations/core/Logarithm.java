@@ -107,20 +107,8 @@ final class Logarithm {
     }
     // log1p(t + tLo) for |t| < 1/64: t - t^2/2 + t^3 (1/3 - t/4 + ... - t^7/10), the first two
     // terms exact as a double-double (the next term is below 2^-77 relative)
-    double square = t * t;
-    double squareErr = Math.fma(t, t, -square) + 2 * t * tLo;
-    double q =
-        1.0 / 3
-            - t
-                * (1.0 / 4
-                    - t
-                        * (1.0 / 5
-                            - t
-                                * (1.0 / 6
-                                    - t * (1.0 / 7 - t * (1.0 / 8 - t * (1.0 / 9 - t / 10))))));
-    double h = t - 0.5 * square;
-    double hErr = Kernels.fastTwoSumError(t, -0.5 * square, h);
-    double seriesLo = hErr + (tLo - 0.5 * squareErr + square * t * q);
+    double h = t - 0.5 * (t * t);
+    double seriesLo = seriesLow(t, tLo, h);
     // k ln2 + (-log r) + log1p(t), the large parts first
     double a = k * LN2_HI;
     double b = a + MINUS_LOG_HI[j];
@@ -132,9 +120,38 @@ final class Logarithm {
     double lo = Kernels.twoSumError(c, rest, hi);
     if (!(v > 0 && v < Double.POSITIVE_INFINITY)) {
       // The limits; NaN stays NaN.
-      hi = v == 0 ? Double.NEGATIVE_INFINITY : v > 0 ? v : Double.NaN;
+      hi = logOfLimit(v);
       lo = 0;
     }
     return new DoubleDouble(hi, lo);
+  }
+
+  /**
+   * The low part of log1p(t + tLo) = h + low: h's rounding error, tLo's first-order terms and t^3
+   * (1/3 - t/4 + ... - t^7/10). Apart, as is {@link #logOfLimit}, to keep the core small enough for
+   * the JIT to inline, which lets escape analysis remove its record.
+   */
+  private static double seriesLow(double t, double tLo, double h) {
+    double square = t * t;
+    double squareErr = Math.fma(t, t, -square) + 2 * t * tLo;
+    double cubicTail =
+        square
+            * t
+            * (1.0 / 3
+                - t
+                    * (1.0 / 4
+                        - t
+                            * (1.0 / 5
+                                - t
+                                    * (1.0 / 6
+                                        - t
+                                            * (1.0 / 7
+                                                - t * (1.0 / 8 - t * (1.0 / 9 - t / 10)))))));
+    return Kernels.fastTwoSumError(t, -0.5 * square, h) + (tLo - 0.5 * squareErr + cubicTail);
+  }
+
+  /** log v for v = 0 (-inf), +inf and NaN or a negative v (NaN). */
+  private static double logOfLimit(double v) {
+    return v == 0 ? Double.NEGATIVE_INFINITY : v > 0 ? v : Double.NaN;
   }
 }

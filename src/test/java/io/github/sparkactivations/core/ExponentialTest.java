@@ -100,8 +100,57 @@ class ExponentialTest {
       DoubleDouble e = Exponential.exp(x);
       BigDecimal error = new BigDecimal(e.hi()).subtract(exact(x)).abs();
       assertTrue(error.compareTo(SUBNORMAL_ULP) < 0, "exp(" + x + ") = " + e.hi());
-      assertEquals(0, e.lo());
+      assertEquals(0, Math.abs(e.lo()));
     }
+  }
+
+  /** e^x - 1 in BigDecimal: the series where |x| < 1/2, e^x minus 1 elsewhere. */
+  private static BigDecimal exactExpm1(double x) {
+    if (Math.abs(x) >= 0.5) {
+      return exact(x).subtract(BigDecimal.ONE, DIGITS);
+    }
+    BigDecimal y = new BigDecimal(x);
+    BigDecimal sum = BigDecimal.ZERO;
+    BigDecimal term = BigDecimal.ONE;
+    for (int n = 1; n < 60; n++) {
+      term = term.multiply(y, DIGITS).divide(BigDecimal.valueOf(n), DIGITS);
+      sum = sum.add(term, DIGITS);
+    }
+    return sum;
+  }
+
+  /** e^x - 1 over every binade from 2^-1074 to 2^9, both signs, and at the series' limit. */
+  @Test
+  void expm1IsWithin2ToTheMinus59OfExact() {
+    SplittableRandom random = new SplittableRandom(11);
+    List<Double> points = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      double x = (1 + random.nextDouble()) * Math.scalb(1.0, random.nextInt(-1074, 10));
+      points.add(random.nextBoolean() ? Math.min(x, 709) : -x);
+    }
+    for (double d : new double[] {-1e-16, 0, 1e-16}) {
+      points.add(Exponential.EXPM1_SERIES_LIMIT + d);
+      points.add(-Exponential.EXPM1_SERIES_LIMIT + d);
+    }
+    double worst = 0;
+    for (double x : points) {
+      DoubleDouble e = Exponential.expm1(x);
+      double relative = Reference.relativeError(e, exactExpm1(x));
+      assertTrue(relative < 0x1p-59, "expm1(" + x + "): relative error " + relative);
+      worst = Math.max(worst, relative);
+    }
+    System.out.printf("expm1: worst relative error 2^%.1f%n", Math.log(worst) / Math.log(2));
+  }
+
+  @Test
+  void expm1LimitsZerosAndNan() {
+    assertEquals(new DoubleDouble(-0.0, -0.0), Exponential.expm1(-0.0));
+    assertEquals(new DoubleDouble(0.0, 0.0), Exponential.expm1(0.0));
+    assertEquals(new DoubleDouble(-1, 0), Exponential.expm1(Double.NEGATIVE_INFINITY));
+    assertEquals(-1, Exponential.expm1(-40).hi());
+    assertEquals(Double.POSITIVE_INFINITY, Exponential.expm1(709.8).hi());
+    assertEquals(Double.POSITIVE_INFINITY, Exponential.expm1(Double.POSITIVE_INFINITY).hi());
+    assertTrue(Double.isNaN(Exponential.expm1(Double.NaN).hi()));
   }
 
   @Test
