@@ -8,7 +8,7 @@ as hexadecimal floats so Java reads back the exact doubles.
 
     python3 src/test/python/reference_values.py    # needs mpmath (1.3 used)
 
-Output: src/test/resources/reference/{elementwise,arrays}.tsv.gz (gzip-compressed TSV)
+Output: src/test/resources/reference/{elementwise,arrays,erfcx}.tsv.gz (gzip-compressed TSV)
 """
 import gzip
 import io
@@ -216,8 +216,12 @@ def softmax(xs, t):
 
 
 def log_softmax(xs, t):
-    total = logsumexp(xs, t) / t
-    return [x / t - total for x in xs]
+    # (x - m)/t - log1p(R), R the mass besides one maximum: log(1 + R) would lose an R below the
+    # working precision, the whole of the maximum's value.
+    m = max(xs)
+    top = xs.index(m)
+    rest = mp.fsum(mp.exp((x - m) / t) for i, x in enumerate(xs) if i != top)
+    return [(x - m) / t - mp.log1p(rest) for x in xs]
 
 
 def logsumexp(xs, t):
@@ -284,7 +288,25 @@ def write_arrays(rng):
         emit(case, "log_softmax", xs, log_softmax(m, 1))
 
 
+def write_erfcx(rng):
+    """e^(z^2) erfc(z) on [0, 32), the range GELU's kernel tabulates: every 1/16 of each binade
+    from 2^-6 up, its edges, tiny and random points."""
+    zs = [0.0, 5e-324, 1e-300, 1e-20, 2 ** -6 - 2 ** -60, 31.999999999]
+    for e in range(-6, 5):
+        for k in range(17):
+            edge = 2.0 ** e * (1 + k / 16)
+            zs += [edge, math.nextafter(edge, 0), rng.uniform(edge, edge * (1 + 1 / 16))]
+    zs += [rng.uniform(0, 32) for _ in range(1500)]
+    zs += [2 ** rng.uniform(-20, 5) for _ in range(1500)]
+    with open_output("erfcx.tsv.gz") as out:
+        out.write("# z (hex double)\terfcx(z) (mpmath, 256-bit precision)\n")
+        for z in zs:
+            if z < 32:
+                out.write(f"{hexf(z)}\t{fmt(mp.exp(mpf(z) ** 2) * mp.erfc(mpf(z)))}\n")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     write_elementwise(random.Random(20261128))
     write_arrays(random.Random(4242))
+    write_erfcx(random.Random(16))

@@ -85,7 +85,7 @@ public final class Activations {
                       orderedMap("none", "gelu", "tanh", "geluTanh"),
                       "'none': exact x * Phi(x) through erfc; 'tanh': the tanh approximation"))
               .doc("Gaussian error linear unit x * Phi(x), Phi the standard normal CDF.")
-              .example(Example.scalar("0.841344746068543", 1.0))
+              .example(Example.scalar("0.8413447460685429", 1.0))
               .build(),
           elementwise("silu", "silu")
               .alias("swish")

@@ -229,10 +229,12 @@ public final class ArrayKernels {
       // exact instead of rounding 1 + R first. Both terms as double-doubles, rounded once.
       DoubleDouble mass = remainingMass(x, offset, length, p, t);
       DoubleDouble logTotal = Logarithm.log1p(mass.hi(), mass.lo());
+      double zero = signedZero(mass.hi(), x, offset, length, p);
       for (int i = 0; i < length; i++) {
         double z = shifted(x[offset + i], pivot, t);
         double zError = shiftError(x[offset + i], pivot, t, z);
-        out[outOffset + i] = Kernels.addRoundedOnce(z, -logTotal.hi(), zError - logTotal.lo());
+        double v = Kernels.addRoundedOnce(z, -logTotal.hi(), zError - logTotal.lo());
+        out[outOffset + i] = v == 0 ? zero : v;
       }
       return;
     }
@@ -291,8 +293,10 @@ public final class ArrayKernels {
         rest += i == p ? 0 : Math.exp(z[i]);
       }
       double logTotal = Math.log1p(rest);
+      double zero = signedZero(rest, z, 0, length, p);
       for (int i = 0; i < length; i++) {
-        out[outOffset + i] = (float) (z[i] - logTotal);
+        double v = z[i] - logTotal;
+        out[outOffset + i] = (float) (v == 0 ? zero : v);
       }
       return;
     }
@@ -305,6 +309,23 @@ public final class ArrayKernels {
     for (int i = 0; i < length; i++) {
       out[outOffset + i] = (float) (z[i] * reciprocal);
     }
+  }
+
+  /**
+   * log_softmax where z_i - log(1 + R) is 0 (the pivot and its ties): -0 when the mass R besides
+   * the pivot underflowed to zero yet another entry is finite (R is positive, log p below zero by
+   * less than any double), else +0 (R is exactly 0).
+   */
+  private static double signedZero(double mass, double[] x, int offset, int length, int p) {
+    if (mass != 0) {
+      return 0.0; // unused: z - log(1 + R) is below zero
+    }
+    for (int i = 0; i < length; i++) {
+      if (i != p && Double.isFinite(x[offset + i])) {
+        return -0.0;
+      }
+    }
+    return 0.0;
   }
 
   /**

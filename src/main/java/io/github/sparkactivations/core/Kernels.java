@@ -1,9 +1,5 @@
 package io.github.sparkactivations.core;
 
-import org.apache.commons.numbers.gamma.Erf;
-import org.apache.commons.numbers.gamma.Erfc;
-import org.apache.commons.numbers.gamma.Erfcx;
-
 /**
  * Element-wise activation kernels on {@code double}.
  *
@@ -40,17 +36,20 @@ public final class Kernels {
   private static final double SELU_SCALE_ALPHA_HI = 1.7580993408473768;
   private static final double SELU_SCALE_ALPHA_LO = 1.41535193800845e-17;
 
-  /** -1/sqrt(2) as a double-double, so that the erfc argument of GELU is exact. */
-  private static final double MINUS_INV_SQRT2_HI = -0.7071067811865476;
+  /** 1/sqrt(2) as a double-double, so that GELU's erfc argument is carried exactly. */
+  private static final double INV_SQRT2_HI = 0.7071067811865476;
 
-  private static final double MINUS_INV_SQRT2_LO = 4.833646656726457e-17;
+  private static final double INV_SQRT2_LO = -4.833646656726457e-17;
   private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
 
-  /** From this x up, GELU is x/2 (1 + erf(x/sqrt 2)): 1 + erf stays above 0.6. */
-  private static final double GELU_ERF_LIMIT = -0.5;
+  /** Above this x, Phi(x) is within 2^-75 of 1 and GELU rounds to x. */
+  private static final double GELU_LINEAR = 10.0;
 
-  /** Below this x, erfc(-x/sqrt 2) approaches the subnormal range (it is subnormal past -37.5). */
-  private static final double GELU_SCALED_TAIL = -36.0;
+  /** Below zero, GELU scales e^(-x^2/2) by 2^128 to keep it normal down to x = -39. */
+  private static final int GELU_SCALE = 128;
+
+  /** 2^-129: the scale's inverse, times the 1/2 of x Phi(x) = x erfc(a)/2. */
+  private static final double GELU_UNSCALE = 0x1p-129;
 
   /** Below this x, |gelu(x)| is less than half the smallest subnormal. */
   private static final double GELU_UNDERFLOW = -39.0;
@@ -177,38 +176,44 @@ public final class Kernels {
     return Math.fma(alpha, e.hi(), alpha * (e.lo() + yErr * (1 + e.hi())));
   }
 
-  /** Exact GELU, x * Phi(x) = x/2 * erfc(-x/sqrt 2). */
-  public static double gelu(double x) {
-    if (x >= GELU_ERF_LIMIT) {
-      // 1 + erf(x/sqrt 2) neither cancels nor amplifies the rounding of x/sqrt 2 here.
-      return x * (0.5 * (1 - Erf.value(x * MINUS_INV_SQRT2_HI)));
-    }
-    if (x < GELU_SCALED_TAIL) {
-      return geluTail(x);
-    }
-    // erfc's condition number grows like 2z^2: carry the rounding error of z = -x/sqrt(2) and
-    // apply it as a first-order correction, erfc(z + dz) = erfc(z) - dz * 2/sqrt(pi) * e^(-z^2),
-    // folded into the last product so that only one rounding follows erfc's own.
-    double z = x * MINUS_INV_SQRT2_HI;
-    double dz = Math.fma(x, MINUS_INV_SQRT2_HI, -z) + x * MINUS_INV_SQRT2_LO;
-    double correction = -dz * TWO_OVER_SQRT_PI * Math.exp(-z * z);
-    double half = 0.5 * x; // exact: x < -0.5 is far from the subnormal range
-    return Math.fma(half, Erfc.value(z), half * correction);
-  }
-
   /**
-   * GELU where erfc would be subnormal: erfc(z) = erfcx(z) e^(-z^2), with z^2 = x^2/2 kept exact
-   * and e^(-x^2/2) applied as two normal halves so the result is rounded into the subnormal range
-   * only once.
+   * Exact GELU, x Phi(x) with Phi(x) = erfc(-x/sqrt 2)/2, rounded once. With a = |x|/sqrt 2 as a
+   * double-double aHi + aLo, erfc(a) = e^(-aHi^2) (erfcx(aHi) - 2/sqrt(pi) aLo) to first order,
+   * aHi^2 exact through fma and erfcx from {@link ErrorFunction}. Below zero that is x erfc(a)/2,
+   * with e^(-a^2) scaled by 2^128 so that results down to the subnormal range are rounded once;
+   * above, x (1 - erfc(a)/2), which cannot cancel.
    */
-  private static double geluTail(double x) {
-    if (x < GELU_UNDERFLOW) {
-      return -0.0; // also keeps x * x from overflowing
+  public static double gelu(double x) {
+    if (x > GELU_LINEAR) {
+      return x; // +inf too
     }
-    double square = x * x;
-    double squareError = Math.fma(x, x, -square);
-    double half = Math.exp(-0.25 * square) * (1 - 0.25 * squareError);
-    return x * (0.5 * Erfcx.value(x * MINUS_INV_SQRT2_HI)) * half * half;
+    if (!(x > GELU_UNDERFLOW)) {
+      return x < 0 ? -0.0 : x; // NaN stays NaN
+    }
+    double a = Math.abs(x);
+    double aHi = a * INV_SQRT2_HI;
+    double aLo = Math.fma(a, INV_SQRT2_HI, -aHi) + a * INV_SQRT2_LO;
+    double square = aHi * aHi;
+    double squareErr = Math.fma(aHi, aHi, -square);
+    DoubleDouble erfcx = ErrorFunction.erfcx(aHi);
+    double erfcxLo = erfcx.lo() - TWO_OVER_SQRT_PI * aLo;
+    DoubleDouble e = Exponential.scaledExp(-square, x < 0 ? GELU_SCALE : 0);
+    double eLo = e.lo() - e.hi() * squareErr;
+    // erfc(a), scaled below zero, as p + pErr
+    double p = e.hi() * erfcx.hi();
+    double pErr = Math.fma(e.hi(), erfcx.hi(), -p) + (e.hi() * erfcxLo + eLo * erfcx.hi());
+    if (x < 0) {
+      double m = x * p;
+      double mErr = Math.fma(x, p, -m) + x * pErr;
+      // Renormalised first: pErr holds the first-order terms (up to 2^-43 of p), which would be
+      // rounded on their own if scaled into the subnormal range.
+      double s = m + mErr;
+      double sErr = fastTwoSumError(m, mErr, s);
+      return Math.fma(s, GELU_UNSCALE, sErr * GELU_UNSCALE);
+    }
+    double phi = 1 - 0.5 * p;
+    double phiLo = twoSumError(1, -0.5 * p, phi) - 0.5 * pErr;
+    return Math.fma(x, phi, x * phiLo);
   }
 
   /**

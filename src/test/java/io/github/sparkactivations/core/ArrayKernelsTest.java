@@ -40,6 +40,23 @@ class ArrayKernelsTest {
     return out;
   }
 
+  /**
+   * log_softmax of the top class is -log(1 + R), below zero by R: -0 where R underflows (the gap
+   * exceeds 745), +0 only where R is exactly 0 (a single entry, or the others -inf); both paths.
+   */
+  @Test
+  void logSoftmaxOfTheTopClassKeepsTheSignOfItsZero() {
+    assertArrayEquals(new double[] {-800.0, -0.0}, run(LOG_SOFTMAX, 0, 800));
+    assertArrayEquals(new double[] {-0.0, -1e300}, run(LOG_SOFTMAX, 1e300, 0));
+    assertArrayEquals(new double[] {0.0}, run(LOG_SOFTMAX, 800));
+    assertArrayEquals(new double[] {-INF, 0.0}, run(LOG_SOFTMAX, -INF, 5));
+    float[] out = new float[2];
+    ArrayKernels.logSoftmax(new float[] {0, 800}, 0, 2, out, 0, 1);
+    assertArrayEquals(new float[] {-800f, -0f}, out);
+    ArrayKernels.logSoftmax(new float[] {Float.NEGATIVE_INFINITY, 5}, 0, 2, out, 0, 1);
+    assertArrayEquals(new float[] {Float.NEGATIVE_INFINITY, 0f}, out);
+  }
+
   @Test
   void sparsemaxOfTheKnownVectorIsExact() {
     // Sorted 0.5, 0, -2: the support is the top two, tau = (0.5 + 0 - 1)/2 = -0.25.
@@ -67,7 +84,10 @@ class ArrayKernelsTest {
 
   @Test
   void pointsStatedInTheContract() {
-    assertArrayEquals(new double[] {0.0, -999.0}, run(LOG_SOFTMAX, 1000, 1));
+    // log(1/(1 + e^-999)) is below zero by less than any double: -0, as log_softmax([745, 0])
+    // gives -Double.MIN_VALUE.
+    assertArrayEquals(new double[] {-0.0, -999.0}, run(LOG_SOFTMAX, 1000, 1));
+    assertArrayEquals(new double[] {-Double.MIN_VALUE, -745.0}, run(LOG_SOFTMAX, 745, 0));
     assertArrayEquals(new double[] {0.5, 0.5}, run(SOFTMAX, 1000, 1000));
     assertArrayEquals(new double[] {0.0, 1.0}, run(SOFTMAX, Double.NEGATIVE_INFINITY, 0));
   }
