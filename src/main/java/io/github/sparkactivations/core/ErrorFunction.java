@@ -32,9 +32,6 @@ final class ErrorFunction {
 
   private static final int BINADES = 10;
 
-  /** Where the table ends: 2^(FIRST_EXPONENT + BINADES). */
-  static final double LIMIT = 32;
-
   private static final int INTERVALS = 1 + BINADES * PARTS;
 
   private static final double[] CENTRE = new double[INTERVALS];

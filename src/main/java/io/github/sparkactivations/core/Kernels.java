@@ -17,8 +17,12 @@ public final class Kernels {
 
   private Kernels() {}
 
-  /** Below this, {@code exp(x)} is subnormal and loses relative precision. */
-  private static final double EXP_SUBNORMAL = -708.0;
+  /**
+   * Below this, e^x is under 2^-995: 1 + e^x is 1 to far below an ulp, and the low part of e^x
+   * would fall below the normal range as e^x nears it, so the tails take e^x (or two halves of it)
+   * formed in a scaled range and rounded once.
+   */
+  private static final double EXP_TAIL = -690.0;
 
   /** Below this |x/alpha|, celu(x) = x (1 + x/(2 alpha) + ...) rounds to x. */
   private static final double CELU_LINEAR = 0x1p-60;
@@ -28,6 +32,9 @@ public final class Kernels {
 
   /** For x above this, tanh(softplus(x)) rounds to 1 (its deficit 2e^-2x is below 2^-54). */
   private static final double MISH_LINEAR = 20.0;
+
+  /** Below this |x|, SELU is scale x or scale alpha x and formed in a scaled range. */
+  private static final double SELU_TINY = 0x1p-960;
 
   /** SELU's constants as double-double pairs (hi + lo), from their 32-digit definitions. */
   private static final double SELU_SCALE_HI = 1.0507009873554805;
@@ -69,6 +76,9 @@ public final class Kernels {
   /** |x| below which tanh_shrink uses Lambert's continued fraction instead of x - tanh(x). */
   private static final double TANH_SHRINK_CF_LIMIT = 0.5;
 
+  /** Below this |x|, tanh_shrink(x) is x^3/3 to 2^-400. */
+  private static final double TANH_SHRINK_CUBIC = 0x1p-200;
+
   /** Continued-fraction depth whose truncation is below 2^-80 relative for |x| < 1/2. */
   private static final int TANH_SHRINK_CF_DEPTH = 10;
 
@@ -76,8 +86,12 @@ public final class Kernels {
     return x;
   }
 
-  /** 1/(1 + e^-x), rounded once. */
+  /** 1/(1 + e^-x), rounded once; from -690 down that is e^x to 2^-995, formed 2^128 higher. */
   public static double sigmoid(double x) {
+    if (x <= EXP_TAIL) {
+      DoubleDouble e = Exponential.scaledExp(x, 128);
+      return timesPowerOfTwo(e.hi(), e.lo(), 0x1p-128);
+    }
     DoubleDouble sigmoid = sigmoidSum(x);
     return sigmoid.hi() + sigmoid.lo();
   }
@@ -150,11 +164,21 @@ public final class Kernels {
 
   /** scale x above zero, scale alpha (e^x - 1) below, each constant a double-double. */
   public static double selu(double x) {
-    if (x > 0) {
-      return x == Double.POSITIVE_INFINITY ? x : Math.fma(SELU_SCALE_HI, x, SELU_SCALE_LO * x);
-    }
     if (x == 0) {
       return x;
+    }
+    boolean positive = x > 0;
+    if (Math.abs(x) < SELU_TINY) {
+      // scale x, or scale alpha x (e^x - 1 is x to 2^-960 here): the constants' low products would
+      // fall below the normal range, so the product is formed 2^200 higher
+      double y = x * 0x1p200;
+      double hi = positive ? SELU_SCALE_HI : SELU_SCALE_ALPHA_HI;
+      double p = hi * y;
+      double pErr = Math.fma(hi, y, -p) + (positive ? SELU_SCALE_LO : SELU_SCALE_ALPHA_LO) * y;
+      return timesPowerOfTwo(p, pErr, 0x1p-200);
+    }
+    if (positive) {
+      return x == Double.POSITIVE_INFINITY ? x : Math.fma(SELU_SCALE_HI, x, SELU_SCALE_LO * x);
     }
     DoubleDouble e = Exponential.expm1(x);
     return Math.fma(
@@ -204,12 +228,8 @@ public final class Kernels {
     double pErr = Math.fma(e.hi(), erfcx.hi(), -p) + (e.hi() * erfcxLo + eLo * erfcx.hi());
     if (x < 0) {
       double m = x * p;
-      double mErr = Math.fma(x, p, -m) + x * pErr;
-      // Renormalised first: pErr holds the first-order terms (up to 2^-43 of p), which would be
-      // rounded on their own if scaled into the subnormal range.
-      double s = m + mErr;
-      double sErr = fastTwoSumError(m, mErr, s);
-      return Math.fma(s, GELU_UNSCALE, sErr * GELU_UNSCALE);
+      // pErr holds the first-order terms, up to 2^-43 of p
+      return timesPowerOfTwo(m, Math.fma(x, p, -m) + x * pErr, GELU_UNSCALE);
     }
     double phi = 1 - 0.5 * p;
     double phiLo = twoSumError(1, -0.5 * p, phi) - 0.5 * pErr;
@@ -245,7 +265,7 @@ public final class Kernels {
         Math.fma(SQRT_2_OVER_PI_HI, inner, -u)
             + SQRT_2_OVER_PI_HI * innerError
             + SQRT_2_OVER_PI_LO * inner;
-    if (2 * u < EXP_SUBNORMAL) {
+    if (2 * u < EXP_TAIL) {
       // sigmoid(2u) = e^(2u) to double precision, and subnormal: x e^u e^u, rounded once.
       DoubleDouble half = Exponential.exp(u);
       return xTimesSquare(x, half.hi(), Math.fma(half.hi(), uError, half.lo()));
@@ -260,7 +280,7 @@ public final class Kernels {
     if (x > SILU_LINEAR) {
       return x;
     }
-    if (x <= EXP_SUBNORMAL) {
+    if (x <= EXP_TAIL) {
       return xTimesExpTail(x);
     }
     if (x == 0) {
@@ -275,7 +295,7 @@ public final class Kernels {
     if (x >= MISH_LINEAR) {
       return x;
     }
-    if (x <= EXP_SUBNORMAL) {
+    if (x <= EXP_TAIL) {
       return xTimesExpTail(x); // n / (n + 2) = e^x to double precision
     }
     DoubleDouble e = Exponential.exp(x);
@@ -296,15 +316,22 @@ public final class Kernels {
     if (bx > threshold) {
       return x;
     }
+    // The rounding error of beta x goes into e^(beta x) to first order: in the tail the result is
+    // about e^(beta x), which would amplify it by |beta x|.
+    double bxError = Double.isInfinite(bx) ? 0 : Math.fma(beta, x, -bx);
+    if (bx <= EXP_TAIL) {
+      // log(1 + e) = e: e^(beta x)/beta formed 2^128 higher, rounded once
+      DoubleDouble e = Exponential.scaledExp(bx, 128);
+      double q = e.hi() / beta;
+      double qError = (Math.fma(-q, beta, e.hi()) + Math.fma(e.hi(), bxError, e.lo())) / beta;
+      return timesPowerOfTwo(q, qError, 0x1p-128);
+    }
     if (beta == 1) {
       // beta x = x exactly: no rounding error to carry and nothing to divide by.
       DoubleDouble e = Exponential.exp(-Math.abs(x));
       DoubleDouble log = Logarithm.log1p(e.hi(), e.lo());
       return addRoundedOnce(Math.max(x, 0), log.hi(), log.lo());
     }
-    // The rounding error of beta x goes into e^(-|beta x|) to first order: in the tail the result
-    // is about e^(beta x), which would amplify it by |beta x|.
-    double bxError = Double.isInfinite(bx) ? 0 : Math.fma(beta, x, -bx);
     DoubleDouble e = Exponential.exp(-Math.abs(bx));
     DoubleDouble log =
         Logarithm.log1p(e.hi(), Math.fma(e.hi(), bx > 0 ? -bxError : bxError, e.lo()));
@@ -366,6 +393,9 @@ public final class Kernels {
       double w = q - 1;
       return Math.copySign(addRoundedOnce(a, w, twoSumError(q, -1, w) + 2 * sigmoid.lo()), x);
     }
+    if (a < TANH_SHRINK_CUBIC) {
+      return cubeOverThree(x);
+    }
     double x2 = x * x; // NaN propagates through the fraction
     double x2Err = Math.fma(x, x, -x2);
     double t = 2 * TANH_SHRINK_CF_DEPTH + 3;
@@ -381,6 +411,21 @@ public final class Kernels {
     double p = x * k;
     double den = 1 + k;
     return divide(p, Math.fma(x, k, -p) + x * kErr, den, fastTwoSumError(1, k, den) + kErr);
+  }
+
+  /**
+   * x^3/3 rounded once, for |x| < 2^-200 where it is x - tanh x to 2^-400: x scaled up by 2^300
+   * (exactly), its cube and the quotient carried as double-doubles, scaled back in one rounding, so
+   * results near and below the smallest normal double are rounded only there.
+   */
+  private static double cubeOverThree(double x) {
+    double y = x * 0x1p300;
+    double square = y * y;
+    double cube = square * y;
+    double cubeErr = Math.fma(square, y, -cube) + Math.fma(y, y, -square) * y;
+    double q = cube / 3;
+    double qErr = (Math.fma(-q, 3, cube) + cubeErr) / 3;
+    return Math.copySign(timesPowerOfTwo(q, qErr, 0x1p-900), x); // a zero keeps x's sign
   }
 
   public static double softShrink(double x, double lambda) {
@@ -416,12 +461,32 @@ public final class Kernels {
 
   /**
    * x (hHi + hLo)^2 rounded once, for a finite x and an h whose square may be subnormal; the sign
-   * is x's when it underflows to zero.
+   * is x's when it underflows to zero. Formed as a double-double scaled by 2^128, in the normal
+   * range, and scaled back in one rounding.
    */
   private static double xTimesSquare(double x, double hHi, double hLo) {
     double p = x * hHi;
     double pErr = Math.fma(x, hHi, -p) + x * hLo;
-    return Math.copySign(Math.fma(p, hHi, Math.fma(pErr, hHi, p * hLo)), x);
+    double g = hHi * 0x1p128;
+    double q = p * g;
+    double qErr = Math.fma(p, g, -q) + (pErr * g + p * (hLo * 0x1p128));
+    return Math.copySign(timesPowerOfTwo(q, qErr, 0x1p-128), x);
+  }
+
+  /**
+   * (hi + lo) times a power of two at most 1, rounded once, for |lo| well below |hi|. Where the
+   * result's ulp is within a factor 2 of the smallest subnormal, the scaled low part is itself
+   * rounded, to half that ulp, which can turn a near-tie into a second rounding: the residual of
+   * the candidate, exact in the scaled range, then moves it to its neighbour if that is nearer.
+   */
+  private static double timesPowerOfTwo(double hi, double lo, double power) {
+    double s = hi + lo;
+    double sErr = fastTwoSumError(hi, lo, s);
+    double r = Math.fma(s, power, sErr * power);
+    double inverse = 1 / power;
+    double residual = (s - r * inverse) + sErr;
+    double half = Math.ulp(r) * inverse * 0.5; // scaled first: half the smallest ulp is no double
+    return residual > half ? Math.nextUp(r) : residual < -half ? Math.nextDown(r) : r;
   }
 
   /**
