@@ -266,7 +266,7 @@ public final class Kernels {
             + SQRT_2_OVER_PI_HI * innerError
             + SQRT_2_OVER_PI_LO * inner;
     if (2 * u < EXP_TAIL) {
-      // sigmoid(2u) = e^(2u) to double precision, and subnormal: x e^u e^u, rounded once.
+      // sigmoid(2u) = e^(2u) to 2^-995, near or below the smallest normal: x e^u e^u, rounded once
       DoubleDouble half = Exponential.exp(u);
       return xTimesSquare(x, half.hi(), Math.fma(half.hi(), uError, half.lo()));
     }
