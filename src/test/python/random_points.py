@@ -4,9 +4,9 @@
 For every element-wise spec of reference_values.py: POINTS doubles where the exact result is
 finite and normal, half uniform over the binades of x (every exponent, random mantissa and sign;
 for logit p and 1 - p for p in every binade below 1/2), half uniform on [-40, 40] (logit: (0, 1));
-and POINTS/10 floats chosen the same way; for every
-array spec: random logit rows (length 2 to 100, scales 2^-8 to 2^9) holding POINTS values in all
-(POINTS/10 for entmax15, whose reference is a bisection), and a tenth of that in float rows. Exact values from mpmath at 256 bits.
+and POINTS/10 floats chosen the same way; for every array spec: random logit rows (length 2 to
+100, scales 2^-8 to 2^9) holding POINTS values in all (POINTS/10 for entmax15, whose reference is a
+bisection), and a tenth of that in float rows. Exact values from mpmath at 256 bits.
 
     python3 src/test/python/random_points.py [--points 1000000] [--processes 2] [--out DIR]
 
@@ -15,7 +15,6 @@ io.github.sparkactivations.core.RandomAccuracyReport; scripts/accuracy.sh runs b
 """
 import argparse
 import gzip
-import math
 import multiprocessing
 import os
 import random

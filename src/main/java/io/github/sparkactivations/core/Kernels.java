@@ -24,6 +24,11 @@ public final class Kernels {
    */
   private static final double EXP_TAIL = -690.0;
 
+  /** The tails' scale: 2^128 keeps e^x and its low part normal down to x = -760. */
+  private static final int TAIL_SCALE = 128;
+
+  private static final double TAIL_UNSCALE = 0x1p-128;
+
   /** Below this |x/alpha|, celu(x) = x (1 + x/(2 alpha) + ...) rounds to x. */
   private static final double CELU_LINEAR = 0x1p-60;
 
@@ -52,11 +57,8 @@ public final class Kernels {
   /** Above this x, Phi(x) is within 2^-75 of 1 and GELU rounds to x. */
   private static final double GELU_LINEAR = 10.0;
 
-  /** Below zero, GELU scales e^(-x^2/2) by 2^128 to keep it normal down to x = -39. */
-  private static final int GELU_SCALE = 128;
-
-  /** 2^-129: the scale's inverse, times the 1/2 of x Phi(x) = x erfc(a)/2. */
-  private static final double GELU_UNSCALE = 0x1p-129;
+  /** The tails' inverse scale times the 1/2 of x Phi(x) = x erfc(a)/2. */
+  private static final double GELU_UNSCALE = 0.5 * TAIL_UNSCALE;
 
   /** Below this x, |gelu(x)| is less than half the smallest subnormal. */
   private static final double GELU_UNDERFLOW = -39.0;
@@ -89,8 +91,8 @@ public final class Kernels {
   /** 1/(1 + e^-x), rounded once; from -690 down that is e^x to 2^-995, formed 2^128 higher. */
   public static double sigmoid(double x) {
     if (x <= EXP_TAIL) {
-      DoubleDouble e = Exponential.scaledExp(x, 128);
-      return timesPowerOfTwo(e.hi(), e.lo(), 0x1p-128);
+      DoubleDouble e = Exponential.scaledExp(x, TAIL_SCALE);
+      return scaledRoundedOnce(e.hi(), e.lo(), TAIL_UNSCALE);
     }
     DoubleDouble sigmoid = sigmoidSum(x);
     return sigmoid.hi() + sigmoid.lo();
@@ -158,8 +160,11 @@ public final class Kernels {
     if (x > 0) {
       return x;
     }
+    if (x == 0) {
+      return alpha * x;
+    }
     DoubleDouble e = Exponential.expm1(x); // NaN stays NaN
-    return x == 0 ? alpha * x : Math.fma(alpha, e.hi(), alpha * e.lo());
+    return Math.fma(alpha, e.hi(), alpha * e.lo());
   }
 
   /** scale x above zero, scale alpha (e^x - 1) below, each constant a double-double. */
@@ -175,7 +180,7 @@ public final class Kernels {
       double hi = positive ? SELU_SCALE_HI : SELU_SCALE_ALPHA_HI;
       double p = hi * y;
       double pErr = Math.fma(hi, y, -p) + (positive ? SELU_SCALE_LO : SELU_SCALE_ALPHA_LO) * y;
-      return timesPowerOfTwo(p, pErr, 0x1p-200);
+      return scaledRoundedOnce(p, pErr, 0x1p-200);
     }
     if (positive) {
       return x == Double.POSITIVE_INFINITY ? x : Math.fma(SELU_SCALE_HI, x, SELU_SCALE_LO * x);
@@ -221,7 +226,7 @@ public final class Kernels {
     double squareErr = Math.fma(aHi, aHi, -square);
     DoubleDouble erfcx = ErrorFunction.erfcx(aHi);
     double erfcxLo = erfcx.lo() - TWO_OVER_SQRT_PI * aLo;
-    DoubleDouble e = Exponential.scaledExp(-square, x < 0 ? GELU_SCALE : 0);
+    DoubleDouble e = Exponential.scaledExp(-square, x < 0 ? TAIL_SCALE : 0);
     double eLo = e.lo() - e.hi() * squareErr;
     // erfc(a), scaled below zero, as p + pErr
     double p = e.hi() * erfcx.hi();
@@ -229,7 +234,7 @@ public final class Kernels {
     if (x < 0) {
       double m = x * p;
       // pErr holds the first-order terms, up to 2^-43 of p
-      return timesPowerOfTwo(m, Math.fma(x, p, -m) + x * pErr, GELU_UNSCALE);
+      return scaledRoundedOnce(m, Math.fma(x, p, -m) + x * pErr, GELU_UNSCALE);
     }
     double phi = 1 - 0.5 * p;
     double phiLo = twoSumError(1, -0.5 * p, phi) - 0.5 * pErr;
@@ -321,10 +326,10 @@ public final class Kernels {
     double bxError = Double.isInfinite(bx) ? 0 : Math.fma(beta, x, -bx);
     if (bx <= EXP_TAIL) {
       // log(1 + e) = e: e^(beta x)/beta formed 2^128 higher, rounded once
-      DoubleDouble e = Exponential.scaledExp(bx, 128);
+      DoubleDouble e = Exponential.scaledExp(bx, TAIL_SCALE);
       double q = e.hi() / beta;
       double qError = (Math.fma(-q, beta, e.hi()) + Math.fma(e.hi(), bxError, e.lo())) / beta;
-      return timesPowerOfTwo(q, qError, 0x1p-128);
+      return scaledRoundedOnce(q, qError, TAIL_UNSCALE);
     }
     if (beta == 1) {
       // beta x = x exactly: no rounding error to carry and nothing to divide by.
@@ -425,7 +430,7 @@ public final class Kernels {
     double cubeErr = Math.fma(square, y, -cube) + Math.fma(y, y, -square) * y;
     double q = cube / 3;
     double qErr = (Math.fma(-q, 3, cube) + cubeErr) / 3;
-    return Math.copySign(timesPowerOfTwo(q, qErr, 0x1p-900), x); // a zero keeps x's sign
+    return Math.copySign(scaledRoundedOnce(q, qErr, 0x1p-900), x); // a zero keeps x's sign
   }
 
   public static double softShrink(double x, double lambda) {
@@ -467,10 +472,10 @@ public final class Kernels {
   private static double xTimesSquare(double x, double hHi, double hLo) {
     double p = x * hHi;
     double pErr = Math.fma(x, hHi, -p) + x * hLo;
-    double g = hHi * 0x1p128;
+    double g = hHi / TAIL_UNSCALE;
     double q = p * g;
-    double qErr = Math.fma(p, g, -q) + (pErr * g + p * (hLo * 0x1p128));
-    return Math.copySign(timesPowerOfTwo(q, qErr, 0x1p-128), x);
+    double qErr = Math.fma(p, g, -q) + (pErr * g + p * (hLo / TAIL_UNSCALE));
+    return Math.copySign(scaledRoundedOnce(q, qErr, TAIL_UNSCALE), x);
   }
 
   /**
@@ -479,7 +484,7 @@ public final class Kernels {
    * rounded, to half that ulp, which can turn a near-tie into a second rounding: the residual of
    * the candidate, exact in the scaled range, then moves it to its neighbour if that is nearer.
    */
-  private static double timesPowerOfTwo(double hi, double lo, double power) {
+  private static double scaledRoundedOnce(double hi, double lo, double power) {
     double s = hi + lo;
     double sErr = fastTwoSumError(hi, lo, s);
     double r = Math.fma(s, power, sErr * power);

@@ -70,7 +70,7 @@ public final class RandomAccuracyReport {
     }
     for (String spec : specs(dir, ".array.tsv.gz")) {
       Spec parsed = Spec.parse(spec);
-      boolean projection = spec.startsWith("sparsemax") || spec.startsWith("entmax15");
+      boolean projection = Reference.isProjection(spec);
       Worst doubles = new Worst();
       lines(
           dir.resolve(spec + ".array.tsv.gz"),
@@ -85,11 +85,9 @@ public final class RandomAccuracyReport {
               parsed.apply(x, 0, x.length, out, 0);
             }
             for (int i = 0; i < out.length; i++) {
-              double error =
-                  projection
-                      ? Math.abs(out[i] - exact[i].rounded()) / Math.ulp(1.0)
-                      : exact[i].ulpError(out[i]);
-              doubles.add(error, "row of " + x.length + ", [" + i + "]");
+              doubles.add(
+                  Reference.elementError(projection, exact[i], out[i]),
+                  "row of " + x.length + ", [" + i + "]");
             }
           });
       Worst floats = new Worst();

@@ -58,27 +58,35 @@ public final class Reference {
    * (of 1 for the projections).
    */
   public static double assertArrayResult(String spec, ArrayCase c, double[] out) {
-    boolean projection = spec.startsWith("sparsemax") || spec.startsWith("entmax15");
+    boolean projection = isProjection(spec);
     assertEquals(c.expected().length, out.length, spec + " on " + c.name() + ": length");
     double worst = 0;
     for (int i = 0; i < out.length; i++) {
       String where =
           spec + " on " + c.name() + "[" + i + "] = " + out[i] + ", exact " + c.expected()[i];
-      double error;
+      double error = elementError(projection, c.expected()[i], out[i]);
       if (projection) {
         double exact = c.expected()[i].rounded();
-        error = Math.abs(out[i] - exact) / Math.ulp(1.0);
         assertTrue(Math.abs(out[i] - exact) <= PROJECTION_ABSOLUTE_BUDGET, where);
         if (exact == 0) {
           assertEquals(0.0, out[i], where + ": must be exactly 0");
         }
       } else {
-        error = c.expected()[i].ulpError(out[i]);
         assertTrue(error < ULP_BUDGET, where + ": " + error + " ulp");
       }
       worst = Math.max(worst, error);
     }
     return worst;
+  }
+
+  /** sparsemax and entmax15, whose error is measured in ulps of 1 (absolute). */
+  static boolean isProjection(String spec) {
+    return spec.startsWith("sparsemax") || spec.startsWith("entmax15");
+  }
+
+  /** An array result's error: in ulps of 1 for the projections, else in ulps of the exact value. */
+  static double elementError(boolean projection, Exact exact, double out) {
+    return projection ? Math.abs(out - exact.rounded()) / Math.ulp(1.0) : exact.ulpError(out);
   }
 
   /**
