@@ -72,6 +72,21 @@ tally() {
   echo
 }
 
+# The float array kernels' path probe (FloatLanesTest) also runs on the machine's other JDKs of 17
+# or later (Debian's /usr/lib/jvm); TEST_JDKS=home1:home2 chooses them instead.
+if [[ -z "${TEST_JDKS+set}" ]]; then
+  running="$(readlink -f "$(command -v java)")"
+  TEST_JDKS="$(for home in /usr/lib/jvm/*/; do
+    home="${home%/}"
+    [[ -x "$home/bin/java" && ! -L "$home" && "$(readlink -f "$home/bin/java")" != "$running" ]] || continue
+    feature="$("$home/bin/java" -XshowSettings:properties -version 2>&1 |
+      sed -n 's/^ *java.specification.version = //p')"
+    [[ "$feature" =~ ^[0-9]+$ && "$feature" -ge 17 ]] && echo "$home"
+  done | paste -sd:)"
+fi
+export TEST_JDKS
+echo "Other JDKs for the vector path probe: ${TEST_JDKS:-none}"
+
 state="$(mktemp -d)"
 trap 'rm -rf "$state"' EXIT
 results=()

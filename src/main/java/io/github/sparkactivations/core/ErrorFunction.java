@@ -140,8 +140,8 @@ final class ErrorFunction {
 
   /**
    * erfcx(z) for 0 <= z < 32 as hi + lo (|lo| within about an ulp of hi): the terms from a_2 on by
-   * Horner's rule in double, then a_1 and a_0 as double-doubles, where h = z - c is exact
-   * (Sterbenz: z and c share a binade) and |h| <= c/32 damps the doubles' rounding below 2^-63.
+   * Horner's rule in fma, then a_1 and a_0 as double-doubles, where h = z - c is exact (Sterbenz: z
+   * and c share a binade) and |h| <= c/32 damps the doubles' rounding below 2^-63.
    */
   static DoubleDouble erfcx(double z) {
     int i =
@@ -153,7 +153,7 @@ final class ErrorFunction {
     double h = z - CENTRE[i];
     double tail = 0;
     for (int n = FIRST_TERM[i + 1] - 1; n >= FIRST_TERM[i]; n--) {
-      tail = TERMS[n] + h * tail;
+      tail = Math.fma(h, tail, TERMS[n]);
     }
     // a_1 + h tail, then a_0 + h (that), each sum's and product's error carried
     double p = h * tail;

@@ -157,7 +157,7 @@ final class Exponential {
 
   /** e^r - 1 - r for |r| <= ln2/256, to 2^-72. */
   private static double expm1Tail(double r) {
-    return r * r * (0.5 + r * (C3 + r * (C4 + r * (C5 + r * C6))));
+    return r * r * Math.fma(r, Math.fma(r, Math.fma(r, Math.fma(r, C6, C5), C4), C3), 0.5);
   }
 
   /**

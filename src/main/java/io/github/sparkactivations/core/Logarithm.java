@@ -134,19 +134,15 @@ final class Logarithm {
   private static double seriesLow(double t, double tLo, double h) {
     double square = t * t;
     double squareErr = Math.fma(t, t, -square) + 2 * t * tLo;
-    double cubicTail =
-        square
-            * t
-            * (1.0 / 3
-                - t
-                    * (1.0 / 4
-                        - t
-                            * (1.0 / 5
-                                - t
-                                    * (1.0 / 6
-                                        - t
-                                            * (1.0 / 7
-                                                - t * (1.0 / 8 - t * (1.0 / 9 - t / 10)))))));
+    // Horner's rule in fma: t^3 (1/3 - t/4 + t^2/5 - ... - t^7/10)
+    double series = Math.fma(t, -0.1, 1.0 / 9);
+    series = Math.fma(t, series, -1.0 / 8);
+    series = Math.fma(t, series, 1.0 / 7);
+    series = Math.fma(t, series, -1.0 / 6);
+    series = Math.fma(t, series, 1.0 / 5);
+    series = Math.fma(t, series, -1.0 / 4);
+    series = Math.fma(t, series, 1.0 / 3);
+    double cubicTail = square * t * series;
     return Kernels.fastTwoSumError(t, -0.5 * square, h) + (tLo - 0.5 * squareErr + cubicTail);
   }
 

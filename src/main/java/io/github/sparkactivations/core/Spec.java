@@ -142,15 +142,18 @@ public final class Spec {
   }
 
   /**
-   * The float form of an array-to-array kernel's type ({@code float[]} in and out), or null for
-   * other kernels.
+   * The type of a kernel's float array form in {@link ArrayKernels} ({@code float[]} in and out, as
+   * the array-to-array kernels take doubles), or null for kernels that do not map a row to a row.
    */
   private MethodType floatKernelType() {
-    if (activation.kind() != Activation.Kind.NORMALISING
-        || activation.output() != Activation.Output.SAME_AS_INPUT) {
+    if (activation.output() != Activation.Output.SAME_AS_INPUT) {
       return null;
     }
-    return kernelType().changeParameterType(0, float[].class).changeParameterType(3, float[].class);
+    List<Class<?>> parameters = kernelType().parameterList();
+    int leading = activation.kind() == Activation.Kind.ELEMENTWISE ? 1 : 5;
+    return MethodType.methodType(
+            void.class, float[].class, int.class, int.class, float[].class, int.class)
+        .appendParameterTypes(parameters.subList(leading, parameters.size()));
   }
 
   /** True if the kernel has a float form, which float arrays use instead of widening. */
@@ -268,7 +271,7 @@ public final class Spec {
     if (boundKernel == null) {
       MethodType type = kernelType();
       try {
-        boundKernel = bound(type);
+        boundKernel = bound(activation.kernelClass(), type);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException(
             activation.name() + ": no kernel " + kernelMethod + type, e);
@@ -283,7 +286,7 @@ public final class Spec {
       MethodHandle handle = null;
       if (type != null) {
         try {
-          handle = bound(type);
+          handle = bound(ArrayKernels.class, type);
         } catch (NoSuchMethodException e) {
           // No float form: callers widen.
         } catch (ReflectiveOperationException e) {
@@ -296,9 +299,8 @@ public final class Spec {
   }
 
   /** The kernel of that type with the parameter values bound. */
-  private MethodHandle bound(MethodType type) throws ReflectiveOperationException {
-    MethodHandle handle =
-        MethodHandles.publicLookup().findStatic(activation.kernelClass(), kernelMethod, type);
+  private MethodHandle bound(Class<?> owner, MethodType type) throws ReflectiveOperationException {
+    MethodHandle handle = MethodHandles.publicLookup().findStatic(owner, kernelMethod, type);
     int position = type.parameterCount() - kernelArguments().size();
     if (activation.output() == Activation.Output.TOP_K) {
       position--;

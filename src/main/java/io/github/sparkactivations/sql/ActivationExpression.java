@@ -237,11 +237,21 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
       s.apply(x, 0, x.length, x, 0);
       return sparse ? VectorConversions.withValues(vector, x) : VectorConversions.dense(x);
     }
-    if (activation().kind() == Kind.ELEMENTWISE) {
-      if (!isArrayInput()) {
-        double y = s.apply(toDouble(input));
-        return asFloat ? (Object) (float) y : (Object) y;
+    if (activation().kind() == Kind.ELEMENTWISE && !isArrayInput()) {
+      double y = s.apply(toDouble(input));
+      return asFloat ? (Object) (float) y : (Object) y;
+    }
+    if (usesFloatKernel()) {
+      float[] x = ArrayConversions.toFloats((ArrayData) input);
+      if (x != null) {
+        s.apply(x, 0, x.length, x, 0);
+        return ArrayConversions.fromFloats(x);
       }
+      if (activation().kind() == Kind.NORMALISING) {
+        return null;
+      }
+    }
+    if (activation().kind() == Kind.ELEMENTWISE) {
       ArrayData in = (ArrayData) input;
       int n = in.numElements();
       UnsafeArrayData out = UnsafeArrayData.createFreshArray(n, asFloat ? 4 : 8);
@@ -256,14 +266,6 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
         }
       }
       return out;
-    }
-    if (usesFloatKernel()) {
-      float[] x = ArrayConversions.toFloats((ArrayData) input);
-      if (x == null) {
-        return null;
-      }
-      s.apply(x, 0, x.length, x, 0);
-      return ArrayConversions.fromFloats(x);
     }
     double[] x = ArrayConversions.toDoubles((ArrayData) input, inputElementType());
     return x == null ? null : normalise(s, x, asFloat, false);
@@ -314,15 +316,21 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
     } else if (activation().kind() == Kind.ELEMENTWISE && !isArrayInput()) {
       result =
           ev.value() + " = " + (asFloat ? "(float) " : "") + kernelCall(KERNELS, asDouble(x)) + ";";
+    } else if (usesFloatKernel()) {
+      // A float array with a null element keeps it null element-wise; normalising gives null.
+      String values = ARRAYS + ".toFloats(" + x + ")";
+      String wrap = ARRAYS + ".fromFloats(%s)";
+      String whenNull =
+          activation().kind() == Kind.ELEMENTWISE
+              ? elementwiseWithNullsCode(ctx, ev, x, asFloat)
+              : nullResult(ev);
+      result = normalisingCode(ctx, ev, "float[]", values, wrap, asFloat, whenNull);
     } else if (activation().kind() == Kind.ELEMENTWISE) {
       result = elementwiseArrayCode(ctx, ev, x, asFloat);
-    } else if (usesFloatKernel()) {
-      String values = ARRAYS + ".toFloats(" + x + ")";
-      result = normalisingCode(ctx, ev, "float[]", values, ARRAYS + ".fromFloats(%s)", asFloat);
     } else {
       String values = ARRAYS + ".toDoubles(" + x + ", " + elementTypeReference(ctx) + ")";
       String wrap = ARRAYS + ".fromDoubles(%s, " + asFloat + ")";
-      result = normalisingCode(ctx, ev, "double[]", values, wrap, asFloat);
+      result = normalisingCode(ctx, ev, "double[]", values, wrap, asFloat, nullResult(ev));
     }
     // The null handling Spark's UnaryExpression.nullSafeCodeGen would write.
     String declare =
@@ -460,7 +468,8 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
     String vectors = VectorConversions.class.getName();
     if (activation().kind() == Kind.NORMALISING) {
       String values = vectors + ".toDenseArray(" + in + ")";
-      return normalisingCode(ctx, ev, "double[]", values, vectors + ".dense(%s)", false);
+      return normalisingCode(
+          ctx, ev, "double[]", values, vectors + ".dense(%s)", false, nullResult(ev));
     }
     boolean sparse = keepsSparsity();
     String x = ctx.freshName("x");
@@ -481,8 +490,9 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
   }
 
   /**
-   * Calls a normalising kernel on {@code values} (code giving a {@code arrayType}, null when the
-   * input holds a null); {@code wrap} formats the code that turns the result array into the output.
+   * Calls an array kernel on {@code values} (code giving a {@code arrayType}, null when the input
+   * holds a null, which {@code whenNull} then handles); {@code wrap} formats the code that turns
+   * the result array into the output.
    */
   private String normalisingCode(
       CodegenContext ctx,
@@ -490,16 +500,13 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
       String arrayType,
       String values,
       String wrap,
-      boolean asFloat) {
+      boolean asFloat,
+      String whenNull) {
     String x = ctx.freshName("x");
     String n = ctx.freshName("n");
     StringBuilder code = new StringBuilder();
     code.append(arrayType).append(' ').append(x).append(" = ").append(values).append(";\n");
-    code.append("if (")
-        .append(x)
-        .append(" == null) { ")
-        .append(ev.isNull())
-        .append(" = true; } else {\n");
+    code.append("if (").append(x).append(" == null) {\n").append(whenNull).append("\n} else {\n");
     code.append("int ").append(n).append(" = ").append(x).append(".length;\n");
     String range = x + ", 0, " + n;
     switch (activation().output()) {
@@ -528,6 +535,10 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
       }
     }
     return code.append("}\n").toString();
+  }
+
+  private static String nullResult(ExprCode ev) {
+    return ev.isNull() + " = true;";
   }
 
   /** {@code for (int i = 0; i < bound; i++) { body }} */

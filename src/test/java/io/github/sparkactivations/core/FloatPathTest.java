@@ -13,9 +13,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Float inputs are computed in double and rounded once: bit for bit (float) of the double path,
- * except for the float kernels of the softmax family, which must be within half a float ulp (plus
- * 1e-4 ulp for the double roundings) of the double path's result, itself within two double ulps of
- * exact.
+ * except for the float kernels (the softmax family and sigmoid), which must be within half a float
+ * ulp (plus 1e-4 ulp for the double roundings) of the double path's result, itself within two
+ * double ulps of exact.
  */
 class FloatPathTest {
 
@@ -71,7 +71,12 @@ class FloatPathTest {
 
   @TestFactory
   Stream<DynamicTest> floatKernelsStayWithinHalfAnUlpOnLongRows() {
-    return Stream.of("softmax", "softmax(temperature=0.3)", "softmin(temperature=7)", "log_softmax")
+    return Stream.of(
+            "softmax",
+            "softmax(temperature=0.3)",
+            "softmin(temperature=7)",
+            "log_softmax",
+            "sigmoid")
         .map(Spec::parse)
         .map(
             spec ->

@@ -75,6 +75,9 @@ class SqlFunctionsTest {
     assertEquals(null, value("sigmoid(x)", "CAST(NULL AS DOUBLE)"));
     assertEquals(null, value("softmax(x)", "CAST(NULL AS ARRAY<DOUBLE>)"));
     assertEquals("[0.5, null]", text(value("sigmoid(x)", "array(0.0D, NULL)")));
+    // Float arrays take the float kernel, except where an element is null.
+    assertEquals("[0.5, null]", text(value("sigmoid(x)", "array(CAST(0 AS FLOAT), NULL)")));
+    assertEquals("[0.5, 1.0]", text(value("sigmoid(x)", "array(CAST(0 AS FLOAT), 1E30F)")));
     for (String f :
         List.of(
             "softmax(x)",

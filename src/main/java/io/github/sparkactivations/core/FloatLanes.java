@@ -1,0 +1,184 @@
+package io.github.sparkactivations.core;
+
+import org.apache.logging.log4j.LogManager;
+
+/**
+ * Kernels for float data widened to double, whose results are rounded to float: e^z over a range
+ * (summed, and stored or not) and sigmoid. Relative error about one double ulp, 2^-29 of a float
+ * ulp, so the rounded results are within half a float ulp plus that.
+ *
+ * <p>Each kernel is defined lane by lane here ({@link #exp}, {@link #sigmoid(double)}) and written
+ * a second time with the JDK's Vector API in {@link VectorLanes}: the same operations in the same
+ * order, each of them an IEEE operation or an exact {@link Math#fma}, so both give the same bits.
+ * Sums are split the same way in both: four partial sums over groups of four, then the remainder.
+ * The vector loops run where the module {@code jdk.incubator.vector} is in the JVM (Spark 4 starts
+ * its JVMs with it) and the range has at least {@link #VECTOR_MINIMUM} values.
+ */
+final class FloatLanes {
+
+  private FloatLanes() {}
+
+  /** Shorter ranges take the scalar loops: their setup would cost more than the vectors save. */
+  static final int VECTOR_MINIMUM = 16;
+
+  /** Lanes per vector, and partial sums per range in both forms. */
+  static final int LANES = 4;
+
+  /** Whether the vector loops are in use, and why: for logs and {@link #path()}. */
+  private static final String PATH = choosePath();
+
+  private static final boolean VECTOR = PATH.startsWith("vector");
+
+  /** Adding 1.5 * 2^52 rounds a double below 2^51 in magnitude to an integer in the low bits. */
+  static final double SHIFTER = 0x1.8p52;
+
+  /** The exponent field of 2^k is k + 1023, and k sits in the low bits of x/ln2 + SHIFTER. */
+  static final long EXPONENT_BIAS = 1023 - Double.doubleToRawLongBits(SHIFTER);
+
+  static final double LOG2E = 0x1.71547652b82fep0;
+
+  /** ln2 rounded to double, and the rest: k ln2 - x is exact to 2^-100 for |k| < 1024. */
+  static final double LN2_HI = 0x1.62e42fefa39efp-1;
+
+  static final double LN2_LO = 0x1.abc9e3b39803fp-56;
+
+  /** Below this e^x is 0 here (it is below 2^-1021, far under any float or any sum's ulp). */
+  static final double LOWEST = -708;
+
+  /** 1/n! for e^r = 1 + r + ... + r^13/13!; the next term is below 2^-57 for |r| <= ln2/2. */
+  static final double C2 = 0.5;
+
+  static final double C3 = 1.0 / 6;
+  static final double C4 = 1.0 / 24;
+  static final double C5 = 1.0 / 120;
+  static final double C6 = 1.0 / 720;
+  static final double C7 = 1.0 / 5040;
+  static final double C8 = 1.0 / 40320;
+  static final double C9 = 1.0 / 362880;
+  static final double C10 = 1.0 / 3628800;
+  static final double C11 = 1.0 / 39916800;
+  static final double C12 = 1.0 / 479001600;
+  static final double C13 = 1.0 / 6227020800L;
+
+  /** "vector (...)" or "scalar (why)": which loops the float array kernels use in this JVM. */
+  static String path() {
+    return PATH;
+  }
+
+  /** Sets z[i] = e^z[i] (z[i] <= 0 or NaN) over [from, to) and returns their sum. */
+  static double expInPlaceSum(double[] z, int from, int to) {
+    if (VECTOR && to - from >= VECTOR_MINIMUM) {
+      return VectorLanes.expSum(z, from, to, true);
+    }
+    return scalarExpSum(z, from, to, true);
+  }
+
+  /** The sum of e^z[i] (z[i] <= 0 or NaN) over [from, to). */
+  static double expSum(double[] z, int from, int to) {
+    if (VECTOR && to - from >= VECTOR_MINIMUM) {
+      return VectorLanes.expSum(z, from, to, false);
+    }
+    return scalarExpSum(z, from, to, false);
+  }
+
+  /** Sets z[i] = sigmoid(z[i]) over [from, to). */
+  static void sigmoid(double[] z, int from, int to) {
+    if (VECTOR && to - from >= VECTOR_MINIMUM) {
+      VectorLanes.sigmoid(z, from, to);
+      return;
+    }
+    for (int i = from; i < to; i++) {
+      z[i] = sigmoid(z[i]);
+    }
+  }
+
+  static double scalarExpSum(double[] z, int from, int to, boolean store) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = from;
+    for (; i + LANES <= to; i += LANES) {
+      double e0 = exp(z[i]);
+      double e1 = exp(z[i + 1]);
+      double e2 = exp(z[i + 2]);
+      double e3 = exp(z[i + 3]);
+      if (store) {
+        z[i] = e0;
+        z[i + 1] = e1;
+        z[i + 2] = e2;
+        z[i + 3] = e3;
+      }
+      s0 += e0;
+      s1 += e1;
+      s2 += e2;
+      s3 += e3;
+    }
+    return total(s0, s1, s2, s3, z, i, to, store);
+  }
+
+  /** The partial sums added pairwise, plus the sum over the last values [i, to). */
+  static double total(
+      double s0, double s1, double s2, double s3, double[] z, int i, int to, boolean store) {
+    double rest = 0;
+    for (; i < to; i++) {
+      double e = exp(z[i]);
+      if (store) {
+        z[i] = e;
+      }
+      rest += e;
+    }
+    return ((s0 + s1) + (s2 + s3)) + rest;
+  }
+
+  /**
+   * e^x for x <= 0 (NaN stays NaN): x = k ln2 + r, |r| <= ln2/2, e^x = 2^k e^r with e^r from its
+   * Taylor polynomial by Horner's rule in fma, no table (vector lanes cannot share one cheaply).
+   */
+  static double exp(double x) {
+    double t = Math.fma(x, LOG2E, SHIFTER);
+    double k = t - SHIFTER;
+    double r = Math.fma(-k, LN2_HI, x);
+    r = Math.fma(-k, LN2_LO, r);
+    double p = Math.fma(C13, r, C12);
+    p = Math.fma(p, r, C11);
+    p = Math.fma(p, r, C10);
+    p = Math.fma(p, r, C9);
+    p = Math.fma(p, r, C8);
+    p = Math.fma(p, r, C7);
+    p = Math.fma(p, r, C6);
+    p = Math.fma(p, r, C5);
+    p = Math.fma(p, r, C4);
+    p = Math.fma(p, r, C3);
+    p = Math.fma(p, r, C2);
+    p = Math.fma(p, r, 1);
+    p = Math.fma(p, r, 1);
+    double scale = Double.longBitsToDouble((Double.doubleToRawLongBits(t) + EXPONENT_BIAS) << 52);
+    return x < LOWEST ? 0 : p * scale;
+  }
+
+  /** 1/(1 + e) for x >= 0, e/(1 + e) below, e = e^-|x|: no overflow, no cancellation. */
+  static double sigmoid(double x) {
+    double e = exp(-Math.abs(x));
+    double r = 1 / (1 + e);
+    return x < 0 ? e * r : r;
+  }
+
+  private static String choosePath() {
+    String path;
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      path = "scalar (the JVM was started without --add-modules=jdk.incubator.vector)";
+    } else {
+      try {
+        path = VectorLanes.unsupportedReason().map(why -> "scalar (" + why + ")").orElse(null);
+        if (path == null) {
+          path = "vector (jdk.incubator.vector, " + LANES + " double lanes)";
+        }
+      } catch (LinkageError e) {
+        path = "scalar (jdk.incubator.vector failed to load: " + e + ")";
+      }
+    }
+    LogManager.getLogger(FloatLanes.class).debug("Float array kernels: {}", path);
+    return path;
+  }
+}

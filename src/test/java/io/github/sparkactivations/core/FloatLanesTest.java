@@ -1,0 +1,193 @@
+package io.github.sparkactivations.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The float array kernels' lanes: the vector loops give the scalar loops' bits on hard and random
+ * rows, their exponential is within one double ulp of e^x (BigDecimal), and a JVM without the
+ * vector module (or another JDK, listed in the environment variable TEST_JDKS) takes the path it
+ * should and computes the same bits.
+ */
+class FloatLanesTest {
+
+  /** Arguments where the exponential's steps change: limits, reduction ties, specials. */
+  private static final double[] HARD = {
+    0.0,
+    -0.0,
+    -Double.MIN_VALUE,
+    -1e-300,
+    -0x1p-60,
+    -0.5 * Math.log(2),
+    -1.5 * Math.log(2),
+    -1,
+    -20,
+    -103.3,
+    -707.99999999,
+    -708,
+    -708.00000001,
+    -745.2,
+    -1e300,
+    Double.NEGATIVE_INFINITY,
+    Double.NaN
+  };
+
+  @Test
+  void theVectorLoopsGiveTheScalarBits() {
+    SplittableRandom random = new SplittableRandom(20261201);
+    List<double[]> rows = new ArrayList<>();
+    rows.add(HARD.clone());
+    for (int trial = 0; trial < 400; trial++) {
+      int n = 16 + random.nextInt(trial < 300 ? 48 : 1200);
+      double[] row = new double[n];
+      for (int i = 0; i < n; i++) {
+        row[i] =
+            random.nextInt(10) == 0
+                ? HARD[random.nextInt(HARD.length)]
+                : -random.nextDouble() * Math.pow(2, random.nextInt(-30, 10));
+      }
+      rows.add(row);
+    }
+    for (double[] row : rows) {
+      int n = row.length;
+      for (int from : new int[] {0, 1, 3}) {
+        double[] scalar = row.clone();
+        double[] vector = row.clone();
+        assertSameBits(
+            FloatLanes.scalarExpSum(scalar, from, n, true),
+            VectorLanes.expSum(vector, from, n, true),
+            "sum of e^x, n = " + n);
+        assertSameBits(scalar, vector, "e^x, n = " + n);
+        assertSameBits(
+            FloatLanes.scalarExpSum(row, from, n, false),
+            VectorLanes.expSum(row, from, n, false),
+            "sum of e^x, not stored");
+      }
+      // sigmoid takes either sign: mirror half the row.
+      double[] mixed = row.clone();
+      for (int i = 0; i < n; i += 2) {
+        mixed[i] = -mixed[i];
+      }
+      double[] scalar = mixed.clone();
+      for (int i = 0; i < n; i++) {
+        scalar[i] = FloatLanes.sigmoid(scalar[i]);
+      }
+      VectorLanes.sigmoid(mixed, 0, n);
+      assertSameBits(scalar, mixed, "sigmoid, n = " + n);
+    }
+  }
+
+  @Test
+  void theExponentialIsWithinOneUlp() {
+    SplittableRandom random = new SplittableRandom(7);
+    double worst = 0;
+    for (int i = 0; i < 20_000; i++) {
+      double x = i % 2 == 0 ? random.nextDouble(-708, 0) : -random.nextDouble() * 0x1p-20;
+      BigDecimal exact = ExponentialTest.exact(x);
+      double ours = FloatLanes.exp(x);
+      double error =
+          new BigDecimal(ours)
+              .subtract(exact)
+              .abs()
+              .divide(new BigDecimal(Math.ulp(exact.doubleValue())), MathContext.DECIMAL64)
+              .doubleValue();
+      worst = Math.max(worst, error);
+    }
+    assertTrue(worst < 1, "worst error " + worst + " ulp");
+    assertEquals(1.0, FloatLanes.exp(0.0));
+    assertEquals(1.0, FloatLanes.exp(-0.0));
+    assertEquals(0.0, FloatLanes.exp(-708.00000001));
+    assertEquals(0.0, FloatLanes.exp(Double.NEGATIVE_INFINITY));
+    assertTrue(Double.isNaN(FloatLanes.exp(Double.NaN)));
+  }
+
+  @Test
+  void sigmoidKeepsItsLimits() {
+    assertEquals(0.5, FloatLanes.sigmoid(0.0));
+    assertEquals(0.5, FloatLanes.sigmoid(-0.0));
+    assertEquals(1.0, FloatLanes.sigmoid(Double.POSITIVE_INFINITY));
+    assertEquals(0.0, FloatLanes.sigmoid(Double.NEGATIVE_INFINITY));
+    assertEquals(0.0, FloatLanes.sigmoid(-800));
+    assertTrue(Double.isNaN(FloatLanes.sigmoid(Double.NaN)));
+  }
+
+  @Test
+  void thisJvmTakesTheVectorPathWhereItRunsInHardware() {
+    // The test JVM has the module (Spark's flags): the path follows the CPU alone.
+    assertEquals(
+        VectorLanes.unsupportedReason().isEmpty(),
+        ArrayKernels.floatArrayPath().startsWith("vector"),
+        ArrayKernels.floatArrayPath());
+  }
+
+  @Test
+  void otherJvmsTakeTheirPathAndComputeTheSameBits() throws Exception {
+    String expected = LanesProbe.digest();
+    List<String> javas = new ArrayList<>();
+    javas.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String extra = System.getenv("TEST_JDKS");
+    if (extra != null && !extra.isBlank()) {
+      for (String home : extra.split(File.pathSeparator)) {
+        javas.add(Path.of(home, "bin", "java").toString());
+      }
+    }
+    for (String java : javas) {
+      List<String> withoutModule = probe(java, false);
+      assertTrue(withoutModule.get(0).startsWith("scalar"), java + ": " + withoutModule);
+      assertEquals(expected, withoutModule.get(1), java + " without the module");
+      List<String> withModule = probe(java, true);
+      assertEquals(
+          VectorLanes.unsupportedReason().isEmpty(),
+          withModule.get(0).startsWith("vector"),
+          java + ": " + withModule);
+      assertEquals(expected, withModule.get(1), java + " with the module");
+    }
+  }
+
+  /** The probe's two lines (path, digest) from a fresh JVM. */
+  private static List<String> probe(String java, boolean withModule) throws Exception {
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    if (withModule) {
+      command.add("--add-modules=jdk.incubator.vector");
+    }
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), LanesProbe.class.getName()));
+    Path output = Files.createTempFile("lanes-probe", ".txt");
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
+      int exit = process.waitFor();
+      List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+      // The JVM's note on incubator modules comes first where the module is added.
+      List<String> probeLines = lines.subList(Math.max(0, lines.size() - 2), lines.size());
+      assertEquals(0, exit, String.join("\n", lines));
+      return probeLines;
+    } finally {
+      Files.deleteIfExists(output);
+    }
+  }
+
+  private static void assertSameBits(double expected, double actual, String message) {
+    assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(actual), message);
+  }
+
+  private static void assertSameBits(double[] expected, double[] actual, String message) {
+    for (int i = 0; i < expected.length; i++) {
+      assertSameBits(expected[i], actual[i], message + " at " + i + " (" + expected[i] + ")");
+    }
+  }
+}
