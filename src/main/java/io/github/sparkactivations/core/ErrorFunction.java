@@ -140,8 +140,9 @@ final class ErrorFunction {
 
   /**
    * erfcx(z) for 0 <= z < 32 as hi + lo (|lo| within about an ulp of hi): the terms from a_2 on by
-   * Horner's rule in fma, then a_1 and a_0 as double-doubles, where h = z - c is exact (Sterbenz: z
-   * and c share a binade) and |h| <= c/32 damps the doubles' rounding below 2^-63.
+   * Horner's rule in fma (two terms a step), then a_1 and a_0 as double-doubles, where h = z - c is
+   * exact (Sterbenz: z and c share a binade) and |h| <= c/32 damps the doubles' rounding below
+   * 2^-63.
    */
   static DoubleDouble erfcx(double z) {
     int i =
@@ -151,9 +152,17 @@ final class ErrorFunction {
                 + (Math.getExponent(z) - FIRST_EXPONENT) * PARTS
                 + (int) (Double.doubleToRawLongBits(z) >>> (52 - PARTS_BITS)) % PARTS;
     double h = z - CENTRE[i];
+    // Horner's rule two terms a step, tail = a_n + h a_(n+1) + h^2 tail: half the chain of
+    // dependent operations; an odd count starts from the last term.
+    int first = FIRST_TERM[i];
+    int n = FIRST_TERM[i + 1] - 1;
     double tail = 0;
-    for (int n = FIRST_TERM[i + 1] - 1; n >= FIRST_TERM[i]; n--) {
-      tail = Math.fma(h, tail, TERMS[n]);
+    if (((n - first) & 1) == 0) {
+      tail = TERMS[n--];
+    }
+    double square = h * h;
+    for (; n > first; n -= 2) {
+      tail = Math.fma(square, tail, Math.fma(h, TERMS[n], TERMS[n - 1]));
     }
     // a_1 + h tail, then a_0 + h (that), each sum's and product's error carried
     double p = h * tail;

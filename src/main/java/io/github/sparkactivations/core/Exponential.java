@@ -105,18 +105,16 @@ final class Exponential {
       double rLo = k * LN2_OVER_SIZE_LO;
       double r = rHi - rLo;
       double rErr = Kernels.twoSumError(rHi, -rLo, r);
-      // e^r = 1 + s + sErr
-      double w = expm1Tail(r) + rErr;
-      double s = r + w;
-      double sErr = Kernels.fastTwoSumError(r, w, s);
-      // 2^(j/128) e^r = tHi + tHi s + (tHi sErr + tLo (1 + s)), summed as h + l
+      // 2^(j/128) e^r = tHi + tHi r + tHi w + tLo (1 + r + w), w = e^r - 1 - r: tHi + tHi r exact
+      // as
+      // h + hErr + aErr, the rest small; summed as h + l. The tail w comes last, in parallel.
       double tHi = TABLE_HI[j];
-      double p = tHi * s;
-      double pErr = Math.fma(tHi, s, -p);
-      double h = tHi + p;
+      double a = tHi * r;
+      double h = tHi + a;
+      double w = expm1Tail(r) + rErr;
       double l =
-          Kernels.fastTwoSumError(tHi, p, h)
-              + (pErr + Math.fma(tHi, sErr, Math.fma(TABLE_LO[j], s, TABLE_LO[j])));
+          Kernels.fastTwoSumError(tHi, a, h)
+              + (Math.fma(tHi, r, -a) + Math.fma(tHi, w, Math.fma(TABLE_LO[j], r, TABLE_LO[j])));
       double sum = h + l;
       double sumErr = Kernels.fastTwoSumError(h, l, sum);
       hi = timesPowerOfTwo(sum, m);
@@ -157,16 +155,22 @@ final class Exponential {
 
   /** e^r - 1 - r for |r| <= ln2/256, to 2^-72. */
   private static double expm1Tail(double r) {
-    return r * r * Math.fma(r, Math.fma(r, Math.fma(r, Math.fma(r, C6, C5), C4), C3), 0.5);
+    // Estrin's scheme: a shorter chain of dependent operations than Horner's rule
+    double square = r * r;
+    return square
+        * Math.fma(square, Math.fma(C6, square, Math.fma(r, C5, C4)), Math.fma(r, C3, 0.5));
   }
 
   /**
-   * v 2^m for v near 1 and |m| < 2100, as two exact powers of two: v 2^(m/2) is normal, so the one
-   * rounding is the second product's, into the subnormal range (where a low part becomes 0) or to
-   * infinity. Without branches, and apart, to keep {@link #scaledExp} small enough for the JIT to
-   * inline it, which lets escape analysis remove its record.
+   * v 2^m for v near 1 and |m| < 2100: one product where 2^m is a normal double, else two exact
+   * powers of two, v 2^(m/2) being normal, so the one rounding is the second product's, into the
+   * subnormal range (where a low part becomes 0) or to infinity. Apart, to keep {@link #scaledExp}
+   * small enough for the JIT to inline it, which lets escape analysis remove its record.
    */
   private static double timesPowerOfTwo(double v, long m) {
+    if (m > -1023 && m < 1024) {
+      return v * Double.longBitsToDouble((m + 1023) << 52);
+    }
     long half = m >> 1;
     return v
         * Double.longBitsToDouble((half + 1023) << 52)

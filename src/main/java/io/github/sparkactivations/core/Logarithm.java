@@ -26,6 +26,10 @@ final class Logarithm {
   private static final double[] MINUS_LOG_HI = new double[TABLE_SIZE];
   private static final double[] MINUS_LOG_LO = new double[TABLE_SIZE];
 
+  private static final long SIGNIFICAND_BITS = (1L << 52) - 1;
+
+  private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
+
   /** ln2 with 42 significant bits (k times it is exact for |k| < 2^11) and the rest. */
   private static final double LN2_HI;
 
@@ -94,10 +98,12 @@ final class Logarithm {
       t = d + vErr;
       tLo = Kernels.twoSumError(d, vErr, t) + extra;
     } else {
+      // m: v's significand in [1, 2), from its bits (shorter than a scaling, which waits on k)
+      long bits = Double.doubleToRawLongBits(v);
       k = Math.getExponent(v) + exponent;
-      double m = Math.scalb(v, exponent - k);
+      double m = Double.longBitsToDouble(bits & SIGNIFICAND_BITS | ONE_BITS);
       double mLo = Math.scalb(vErr + extra, exponent - k);
-      j = (int) (Double.doubleToRawLongBits(m) >>> (52 - TABLE_BITS)) & (TABLE_SIZE - 1);
+      j = (int) (bits >>> (52 - TABLE_BITS)) & (TABLE_SIZE - 1);
       double r = RECIPROCAL[j];
       double p = m * r;
       double d = p - 1; // exact: p is within 1/64 of 1
@@ -117,7 +123,7 @@ final class Logarithm {
     double cErr = Kernels.twoSumError(b, h, c);
     double rest = cErr + bErr + (k * LN2_LO + MINUS_LOG_LO[j] + seriesLo);
     double hi = c + rest;
-    double lo = Kernels.twoSumError(c, rest, hi);
+    double lo = Kernels.fastTwoSumError(c, rest, hi); // rest holds the small parts
     if (!(v > 0 && v < Double.POSITIVE_INFINITY)) {
       // The limits; NaN stays NaN.
       hi = logOfLimit(v);
@@ -134,14 +140,13 @@ final class Logarithm {
   private static double seriesLow(double t, double tLo, double h) {
     double square = t * t;
     double squareErr = Math.fma(t, t, -square) + 2 * t * tLo;
-    // Horner's rule in fma: t^3 (1/3 - t/4 + t^2/5 - ... - t^7/10)
-    double series = Math.fma(t, -0.1, 1.0 / 9);
-    series = Math.fma(t, series, -1.0 / 8);
-    series = Math.fma(t, series, 1.0 / 7);
-    series = Math.fma(t, series, -1.0 / 6);
-    series = Math.fma(t, series, 1.0 / 5);
-    series = Math.fma(t, series, -1.0 / 4);
-    series = Math.fma(t, series, 1.0 / 3);
+    // t^3 (1/3 - t/4 + t^2/5 - ... - t^7/10) by Estrin's scheme: pairs, then pairs of pairs, a
+    // shorter chain of dependent operations than Horner's rule.
+    double quarticTerms =
+        Math.fma(square, Math.fma(t, -1.0 / 10, 1.0 / 9), Math.fma(t, -1.0 / 8, 1.0 / 7));
+    double quadraticTerms =
+        Math.fma(square, Math.fma(t, -1.0 / 6, 1.0 / 5), Math.fma(t, -1.0 / 4, 1.0 / 3));
+    double series = Math.fma(square * square, quarticTerms, quadraticTerms);
     double cubicTail = square * t * series;
     return Kernels.fastTwoSumError(t, -0.5 * square, h) + (tLo - 0.5 * squareErr + cubicTail);
   }
