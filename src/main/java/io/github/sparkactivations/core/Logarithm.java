@@ -71,8 +71,22 @@ final class Logarithm {
    * below it NaN, +inf gives +inf, and a zero result is +0.
    */
   static DoubleDouble log1p(double y, double yLo) {
-    double v = 1 + y;
-    return log(v, Kernels.twoSumError(1, y, v), yLo, 0);
+    double hi;
+    double lo;
+    if (Math.abs(y) < NEAR_ONE) {
+      // The series alone, as log(1 + y) takes it near one, without forming 1 + y: its rounding
+      // error, recovered, would give back y and cost a chain of dependent operations.
+      double h = y - 0.5 * (y * y);
+      double low = seriesLow(y, yLo, h);
+      hi = h + low;
+      lo = Kernels.fastTwoSumError(h, low, hi);
+    } else {
+      double v = 1 + y;
+      DoubleDouble log = log(v, Kernels.twoSumError(1, y, v), yLo, 0);
+      hi = log.hi();
+      lo = log.lo();
+    }
+    return new DoubleDouble(hi, lo);
   }
 
   /** log v; 0 gives -inf, negative values NaN, +inf +inf. */
