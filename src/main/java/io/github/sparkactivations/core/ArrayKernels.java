@@ -72,6 +72,12 @@ public final class ArrayKernels {
    * JVM has them) and rounded once to float.
    */
   public static void sigmoid(float[] x, int offset, int length, float[] out, int outOffset) {
+    if (length < FloatLanes.VECTOR_MINIMUM) {
+      for (int i = 0; i < length; i++) {
+        out[outOffset + i] = (float) FloatLanes.sigmoid(x[offset + i]);
+      }
+      return;
+    }
     double[] z = widen(x, offset, length);
     FloatLanes.sigmoid(z, 0, length);
     narrow(z, out, outOffset);

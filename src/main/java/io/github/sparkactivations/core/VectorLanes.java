@@ -48,65 +48,84 @@ final class VectorLanes {
   }
 
   static double expSum(double[] z, int from, int to, boolean store) {
-    DoubleVector sums = DoubleVector.zero(SPECIES);
-    int i = from;
-    for (; i + LANES <= to; i += LANES) {
-      DoubleVector e = exp(DoubleVector.fromArray(SPECIES, z, i));
-      if (store) {
-        e.intoArray(z, i);
-      }
-      sums = sums.add(e);
-    }
-    return FloatLanes.total(
-        sums.lane(0), sums.lane(1), sums.lane(2), sums.lane(3), z, i, to, store);
+    return loop(z, from, to, store ? STORE_AND_SUM : SUM);
   }
 
   static void sigmoid(double[] z, int from, int to) {
+    loop(z, from, to, SIGMOID);
+  }
+
+  private static final int SUM = 0;
+  private static final int STORE_AND_SUM = 1;
+  private static final int SIGMOID = 2;
+
+  /**
+   * The one vector loop: e^y lane by lane, {@link FloatLanes#exp}'s steps, for y = z (summed, and
+   * stored for STORE_AND_SUM) or y = -|z| (SIGMOID, {@link FloatLanes#sigmoid}'s steps). Written
+   * out in one method without helpers of its own, and larger than the JIT inlines: it is compiled
+   * on its own with every vector operation intrinsified, whatever the inlining budget of its
+   * callers (where a vector crosses a call the JIT did not inline, it is boxed, and the loop runs
+   * ten times slower).
+   */
+  private static double loop(double[] z, int from, int to, int mode) {
+    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+    DoubleVector ln2Hi = DoubleVector.broadcast(SPECIES, LN2_HI);
+    DoubleVector ln2Lo = DoubleVector.broadcast(SPECIES, LN2_LO);
+    DoubleVector c2 = DoubleVector.broadcast(SPECIES, C2);
+    DoubleVector c3 = DoubleVector.broadcast(SPECIES, C3);
+    DoubleVector c4 = DoubleVector.broadcast(SPECIES, C4);
+    DoubleVector c5 = DoubleVector.broadcast(SPECIES, C5);
+    DoubleVector c6 = DoubleVector.broadcast(SPECIES, C6);
+    DoubleVector c7 = DoubleVector.broadcast(SPECIES, C7);
+    DoubleVector c8 = DoubleVector.broadcast(SPECIES, C8);
+    DoubleVector c9 = DoubleVector.broadcast(SPECIES, C9);
+    DoubleVector c10 = DoubleVector.broadcast(SPECIES, C10);
+    DoubleVector c11 = DoubleVector.broadcast(SPECIES, C11);
+    DoubleVector sums = DoubleVector.zero(SPECIES);
     int i = from;
     for (; i + LANES <= to; i += LANES) {
       DoubleVector x = DoubleVector.fromArray(SPECIES, z, i);
-      DoubleVector e = exp(x.abs().neg());
-      DoubleVector r = constant(1).div(e.add(1.0));
-      r.blend(e.mul(r), x.lt(0.0)).intoArray(z, i);
+      DoubleVector y = mode == SIGMOID ? x.abs().neg() : x;
+      DoubleVector t = y.fma(LOG2E, SHIFTER);
+      DoubleVector minusK = t.sub(SHIFTER).neg();
+      DoubleVector r = minusK.fma(ln2Hi, y);
+      r = minusK.fma(ln2Lo, r);
+      DoubleVector p = r.fma(C13, C12);
+      p = p.fma(r, c11);
+      p = p.fma(r, c10);
+      p = p.fma(r, c9);
+      p = p.fma(r, c8);
+      p = p.fma(r, c7);
+      p = p.fma(r, c6);
+      p = p.fma(r, c5);
+      p = p.fma(r, c4);
+      p = p.fma(r, c3);
+      p = p.fma(r, c2);
+      p = p.fma(r, one);
+      p = p.fma(r, one);
+      DoubleVector scale =
+          t.reinterpretAsLongs()
+              .add(EXPONENT_BIAS)
+              .lanewise(VectorOperators.LSHL, 52)
+              .reinterpretAsDoubles();
+      DoubleVector e = p.mul(scale).blend(0.0, y.lt(LOWEST));
+      if (mode == SIGMOID) {
+        DoubleVector q = one.div(e.add(1.0));
+        q.blend(e.mul(q), x.lt(0.0)).intoArray(z, i);
+      } else {
+        if (mode == STORE_AND_SUM) {
+          e.intoArray(z, i);
+        }
+        sums = sums.add(e);
+      }
     }
-    for (; i < to; i++) {
-      z[i] = FloatLanes.sigmoid(z[i]);
+    if (mode == SIGMOID) {
+      for (; i < to; i++) {
+        z[i] = FloatLanes.sigmoid(z[i]);
+      }
+      return 0;
     }
-  }
-
-  /** {@link FloatLanes#exp}, lane by lane. */
-  private static DoubleVector exp(DoubleVector x) {
-    DoubleVector t = x.fma(LOG2E, SHIFTER);
-    DoubleVector minusK = t.sub(SHIFTER).neg();
-    DoubleVector r = minusK.fma(constant(LN2_HI), x);
-    r = minusK.fma(constant(LN2_LO), r);
-    DoubleVector p = r.fma(C13, C12);
-    p = horner(p, r, C11);
-    p = horner(p, r, C10);
-    p = horner(p, r, C9);
-    p = horner(p, r, C8);
-    p = horner(p, r, C7);
-    p = horner(p, r, C6);
-    p = horner(p, r, C5);
-    p = horner(p, r, C4);
-    p = horner(p, r, C3);
-    p = horner(p, r, C2);
-    p = horner(p, r, 1);
-    p = horner(p, r, 1);
-    DoubleVector scale =
-        t.reinterpretAsLongs()
-            .add(EXPONENT_BIAS)
-            .lanewise(VectorOperators.LSHL, 52)
-            .reinterpretAsDoubles();
-    return p.mul(scale).blend(0.0, x.lt(LOWEST));
-  }
-
-  /** p r + c in one rounding. */
-  private static DoubleVector horner(DoubleVector p, DoubleVector r, double c) {
-    return p.fma(r, constant(c));
-  }
-
-  private static DoubleVector constant(double c) {
-    return DoubleVector.broadcast(SPECIES, c);
+    return FloatLanes.total(
+        sums.lane(0), sums.lane(1), sums.lane(2), sums.lane(3), z, i, to, mode == STORE_AND_SUM);
   }
 }

@@ -318,7 +318,8 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
           ev.value() + " = " + (asFloat ? "(float) " : "") + kernelCall(KERNELS, asDouble(x)) + ";";
     } else if (usesFloatKernel()) {
       // A float array with a null element keeps it null element-wise; normalising gives null.
-      String values = ARRAYS + ".toFloats(" + x + ")";
+      // Without nulls in the type, one bulk copy and no element's null bit to read.
+      String values = inputContainsNull() ? ARRAYS + ".toFloats(" + x + ")" : x + ".toFloatArray()";
       String wrap = ARRAYS + ".fromFloats(%s)";
       String whenNull =
           activation().kind() == Kind.ELEMENTWISE
