@@ -72,13 +72,7 @@ public final class ArrayKernels {
    * JVM has them) and rounded once to float.
    */
   public static void sigmoid(float[] x, int offset, int length, float[] out, int outOffset) {
-    if (length < FloatLanes.VECTOR_MINIMUM) {
-      for (int i = 0; i < length; i++) {
-        out[outOffset + i] = (float) FloatLanes.sigmoid(x[offset + i]);
-      }
-      return;
-    }
-    double[] z = widen(x, offset, length);
+    double[] z = widen(x, offset, length); // apart: see the float softmax's widening
     FloatLanes.sigmoid(z, 0, length);
     narrow(z, out, outOffset);
   }
@@ -313,17 +307,13 @@ public final class ArrayKernels {
     // and waits on its last writer, which fused with arithmetic chains each value to the one
     // before.
     double[] z = widen(x, offset, length);
-    for (int i = 0; i < length; i++) {
-      z[i] = (z[i] - shift) * scale;
-    }
     if (log) {
-      // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel.
-      // The pivot's term (exactly 1) is left out, so that log1p sees the rest unrounded: as e^-inf,
+      // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel. The
+      // pivot's term (exactly 1) is left out, so that log1p sees the rest unrounded: as e^-inf,
       // one call over the whole row (two calls around the pivot ran the vector loops 3-5x slower).
-      double pivotZ = z[p];
       z[p] = Double.NEGATIVE_INFINITY;
-      double rest = FloatLanes.expSum(z, 0, length);
-      z[p] = pivotZ;
+      double rest = FloatLanes.shiftedExpSum(z, 0, length, shift, scale, false);
+      z[p] = 0; // (pivot - pivot) scale
       double logTotal = Math.log1p(rest);
       double zero = signedZero(rest, z, 0, length, p);
       for (int i = 0; i < length; i++) {
@@ -332,7 +322,7 @@ public final class ArrayKernels {
       }
       return;
     }
-    double reciprocal = 1 / FloatLanes.expInPlaceSum(z, 0, length);
+    double reciprocal = 1 / FloatLanes.shiftedExpSum(z, 0, length, shift, scale, true);
     for (int i = 0; i < length; i++) {
       out[outOffset + i] = (float) (z[i] * reciprocal);
     }

@@ -4,8 +4,9 @@ import org.apache.logging.log4j.LogManager;
 
 /**
  * Kernels for float data widened to double, whose results are rounded to float: e^z over a range
- * (summed, and stored or not) and sigmoid. Relative error about one double ulp, 2^-29 of a float
- * ulp, so the rounded results are within half a float ulp plus that.
+ * after a shift and a scale (summed, with the exponentials or the scaled values stored) and
+ * sigmoid. Relative error about one double ulp, 2^-29 of a float ulp, so the rounded results are
+ * within half a float ulp plus that.
  *
  * <p>Each kernel is defined lane by lane here ({@link #exp}, {@link #sigmoid(double)}) and written
  * a second time with the JDK's Vector API in {@link VectorLanes}: the same operations in the same
@@ -65,20 +66,16 @@ final class FloatLanes {
     return PATH;
   }
 
-  /** Sets z[i] = e^z[i] (z[i] <= 0 or NaN) over [from, to) and returns their sum. */
-  static double expInPlaceSum(double[] z, int from, int to) {
+  /**
+   * Over [from, to): y_i = (z[i] - shift) scale (at most 0, or NaN), z[i] set to e^y_i if {@code
+   * storeExp}, else to y_i; returns the sum of the e^y_i.
+   */
+  static double shiftedExpSum(
+      double[] z, int from, int to, double shift, double scale, boolean storeExp) {
     if (VECTOR && to - from >= VECTOR_MINIMUM) {
-      return VectorLanes.expSum(z, from, to, true);
+      return VectorLanes.shiftedExpSum(z, from, to, shift, scale, storeExp);
     }
-    return scalarExpSum(z, from, to, true);
-  }
-
-  /** The sum of e^z[i] (z[i] <= 0 or NaN) over [from, to). */
-  static double expSum(double[] z, int from, int to) {
-    if (VECTOR && to - from >= VECTOR_MINIMUM) {
-      return VectorLanes.expSum(z, from, to, false);
-    }
-    return scalarExpSum(z, from, to, false);
+    return scalarShiftedExpSum(z, from, to, shift, scale, storeExp);
   }
 
   /** Sets z[i] = sigmoid(z[i]) over [from, to). */
@@ -92,43 +89,48 @@ final class FloatLanes {
     }
   }
 
-  static double scalarExpSum(double[] z, int from, int to, boolean store) {
+  static double scalarShiftedExpSum(
+      double[] z, int from, int to, double shift, double scale, boolean storeExp) {
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;
     double s3 = 0;
     int i = from;
     for (; i + LANES <= to; i += LANES) {
-      double e0 = exp(z[i]);
-      double e1 = exp(z[i + 1]);
-      double e2 = exp(z[i + 2]);
-      double e3 = exp(z[i + 3]);
-      if (store) {
-        z[i] = e0;
-        z[i + 1] = e1;
-        z[i + 2] = e2;
-        z[i + 3] = e3;
-      }
-      s0 += e0;
-      s1 += e1;
-      s2 += e2;
-      s3 += e3;
+      s0 += shiftedExp(z, i, shift, scale, storeExp);
+      s1 += shiftedExp(z, i + 1, shift, scale, storeExp);
+      s2 += shiftedExp(z, i + 2, shift, scale, storeExp);
+      s3 += shiftedExp(z, i + 3, shift, scale, storeExp);
     }
-    return total(s0, s1, s2, s3, z, i, to, store);
+    return total(s0, s1, s2, s3, z, i, to, shift, scale, storeExp);
   }
 
   /** The partial sums added pairwise, plus the sum over the last values [i, to). */
   static double total(
-      double s0, double s1, double s2, double s3, double[] z, int i, int to, boolean store) {
+      double s0,
+      double s1,
+      double s2,
+      double s3,
+      double[] z,
+      int i,
+      int to,
+      double shift,
+      double scale,
+      boolean storeExp) {
     double rest = 0;
     for (; i < to; i++) {
-      double e = exp(z[i]);
-      if (store) {
-        z[i] = e;
-      }
-      rest += e;
+      rest += shiftedExp(z, i, shift, scale, storeExp);
     }
     return ((s0 + s1) + (s2 + s3)) + rest;
+  }
+
+  /** e^y, y = (z[i] - shift) scale, stored in z[i] with y itself unless {@code storeExp}. */
+  private static double shiftedExp(
+      double[] z, int i, double shift, double scale, boolean storeExp) {
+    double y = (z[i] - shift) * scale;
+    double e = exp(y);
+    z[i] = storeExp ? e : y;
+    return e;
   }
 
   /**

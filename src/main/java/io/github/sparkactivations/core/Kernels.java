@@ -63,6 +63,12 @@ public final class Kernels {
   /** Below this x, |gelu(x)| is less than half the smallest subnormal. */
   private static final double GELU_UNDERFLOW = -39.0;
 
+  /**
+   * Above this x, e^(-x^2/2) is above 2^-935: GELU's value and its sums' low parts stay normal, and
+   * it needs no scaled tail.
+   */
+  private static final double GELU_TAIL = -36.0;
+
   /** sqrt(2/pi) and 0.044715, the tanh-approximated GELU's constants, as double-doubles. */
   private static final double SQRT_2_OVER_PI_HI = 0.7978845608028654;
 
@@ -226,7 +232,8 @@ public final class Kernels {
     double squareErr = Math.fma(aHi, aHi, -square);
     DoubleDouble erfcx = ErrorFunction.erfcx(aHi);
     double erfcxLo = erfcx.lo() - TWO_OVER_SQRT_PI * aLo;
-    DoubleDouble e = Exponential.scaledExp(-square, x < 0 ? TAIL_SCALE : 0);
+    boolean tail = x < GELU_TAIL;
+    DoubleDouble e = Exponential.scaledExp(-square, tail ? TAIL_SCALE : 0);
     double eLo = e.lo() - e.hi() * squareErr;
     // erfc(a), scaled below zero, as p + pErr
     double p = e.hi() * erfcx.hi();
@@ -234,7 +241,8 @@ public final class Kernels {
     if (x < 0) {
       double m = x * p;
       // pErr holds the first-order terms, up to 2^-43 of p
-      return scaledRoundedOnce(m, Math.fma(x, p, -m) + x * pErr, GELU_UNSCALE);
+      double mErr = Math.fma(x, p, -m) + x * pErr;
+      return tail ? scaledRoundedOnce(m, mErr, GELU_UNSCALE) : 0.5 * (m + mErr);
     }
     double phi = 1 - 0.5 * p;
     double phiLo = twoSumError(1, -0.5 * p, phi) - 0.5 * pErr;

@@ -47,27 +47,28 @@ final class VectorLanes {
         : Optional.empty();
   }
 
-  static double expSum(double[] z, int from, int to, boolean store) {
-    return loop(z, from, to, store ? STORE_AND_SUM : SUM);
+  static double shiftedExpSum(
+      double[] z, int from, int to, double shift, double scale, boolean storeExp) {
+    return loop(z, from, to, storeExp ? STORE_EXP : STORE_SHIFTED, shift, scale);
   }
 
   static void sigmoid(double[] z, int from, int to) {
-    loop(z, from, to, SIGMOID);
+    loop(z, from, to, SIGMOID, 0, 1);
   }
 
-  private static final int SUM = 0;
-  private static final int STORE_AND_SUM = 1;
+  private static final int STORE_SHIFTED = 0;
+  private static final int STORE_EXP = 1;
   private static final int SIGMOID = 2;
 
   /**
-   * The one vector loop: e^y lane by lane, {@link FloatLanes#exp}'s steps, for y = z (summed, and
-   * stored for STORE_AND_SUM) or y = -|z| (SIGMOID, {@link FloatLanes#sigmoid}'s steps). Written
-   * out in one method without helpers of its own, and larger than the JIT inlines: it is compiled
-   * on its own with every vector operation intrinsified, whatever the inlining budget of its
-   * callers (where a vector crosses a call the JIT did not inline, it is boxed, and the loop runs
-   * ten times slower).
+   * The one vector loop: e^y lane by lane, {@link FloatLanes#exp}'s steps, for y = (z - shift)
+   * scale (summed, y or e^y stored: {@link FloatLanes#shiftedExpSum}) or y = -|z| (SIGMOID, {@link
+   * FloatLanes#sigmoid}'s steps). Written out in one method without helpers of its own, and larger
+   * than the JIT inlines: it is compiled on its own with every vector operation intrinsified,
+   * whatever the inlining budget of its callers (where a vector crosses a call the JIT did not
+   * inline, it is boxed, and the loop runs ten times slower).
    */
-  private static double loop(double[] z, int from, int to, int mode) {
+  private static double loop(double[] z, int from, int to, int mode, double shift, double scale) {
     DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
     DoubleVector ln2Hi = DoubleVector.broadcast(SPECIES, LN2_HI);
     DoubleVector ln2Lo = DoubleVector.broadcast(SPECIES, LN2_LO);
@@ -85,7 +86,7 @@ final class VectorLanes {
     int i = from;
     for (; i + LANES <= to; i += LANES) {
       DoubleVector x = DoubleVector.fromArray(SPECIES, z, i);
-      DoubleVector y = mode == SIGMOID ? x.abs().neg() : x;
+      DoubleVector y = mode == SIGMOID ? x.abs().neg() : x.sub(shift).mul(scale);
       DoubleVector t = y.fma(LOG2E, SHIFTER);
       DoubleVector minusK = t.sub(SHIFTER).neg();
       DoubleVector r = minusK.fma(ln2Hi, y);
@@ -103,19 +104,17 @@ final class VectorLanes {
       p = p.fma(r, c2);
       p = p.fma(r, one);
       p = p.fma(r, one);
-      DoubleVector scale =
+      DoubleVector powerOfTwo =
           t.reinterpretAsLongs()
               .add(EXPONENT_BIAS)
               .lanewise(VectorOperators.LSHL, 52)
               .reinterpretAsDoubles();
-      DoubleVector e = p.mul(scale).blend(0.0, y.lt(LOWEST));
+      DoubleVector e = p.mul(powerOfTwo).blend(0.0, y.lt(LOWEST));
       if (mode == SIGMOID) {
         DoubleVector q = one.div(e.add(1.0));
         q.blend(e.mul(q), x.lt(0.0)).intoArray(z, i);
       } else {
-        if (mode == STORE_AND_SUM) {
-          e.intoArray(z, i);
-        }
+        (mode == STORE_EXP ? e : y).intoArray(z, i);
         sums = sums.add(e);
       }
     }
@@ -126,6 +125,15 @@ final class VectorLanes {
       return 0;
     }
     return FloatLanes.total(
-        sums.lane(0), sums.lane(1), sums.lane(2), sums.lane(3), z, i, to, mode == STORE_AND_SUM);
+        sums.lane(0),
+        sums.lane(1),
+        sums.lane(2),
+        sums.lane(3),
+        z,
+        i,
+        to,
+        shift,
+        scale,
+        mode == STORE_EXP);
   }
 }

@@ -61,18 +61,19 @@ class FloatLanesTest {
     }
     for (double[] row : rows) {
       int n = row.length;
+      // Shifted by a value above the row (or 0), scaled by a positive factor (or 1).
+      double shift = random.nextBoolean() ? 0 : random.nextDouble(0, 5);
+      double scale = random.nextBoolean() ? 1 : random.nextDouble(0.1, 3);
       for (int from : new int[] {0, 1, 3}) {
-        double[] scalar = row.clone();
-        double[] vector = row.clone();
-        assertSameBits(
-            FloatLanes.scalarExpSum(scalar, from, n, true),
-            VectorLanes.expSum(vector, from, n, true),
-            "sum of e^x, n = " + n);
-        assertSameBits(scalar, vector, "e^x, n = " + n);
-        assertSameBits(
-            FloatLanes.scalarExpSum(row, from, n, false),
-            VectorLanes.expSum(row, from, n, false),
-            "sum of e^x, not stored");
+        for (boolean storeExp : new boolean[] {true, false}) {
+          double[] scalar = row.clone();
+          double[] vector = row.clone();
+          assertSameBits(
+              FloatLanes.scalarShiftedExpSum(scalar, from, n, shift, scale, storeExp),
+              VectorLanes.shiftedExpSum(vector, from, n, shift, scale, storeExp),
+              "sum of e^x, n = " + n + ", storeExp " + storeExp);
+          assertSameBits(scalar, vector, "stored values, n = " + n + ", storeExp " + storeExp);
+        }
       }
       // sigmoid takes either sign: mirror half the row.
       double[] mixed = row.clone();
