@@ -72,9 +72,9 @@ public final class ArrayKernels {
    * JVM has them) and rounded once to float.
    */
   public static void sigmoid(float[] x, int offset, int length, float[] out, int outOffset) {
-    double[] z = widen(x, offset, length); // apart: see the float softmax's widening
+    double[] z = widenToScratch(x, offset, length);
     FloatLanes.sigmoid(z, 0, length);
-    narrow(z, out, outOffset);
+    narrow(z, length, out, outOffset);
   }
 
   /** The range's values as a new double array: how float input reaches the double kernels. */
@@ -88,9 +88,39 @@ public final class ArrayKernels {
 
   /** Every value rounded once to float, written to {@code out} from {@code outOffset}. */
   public static void narrow(double[] values, float[] out, int outOffset) {
-    for (int i = 0; i < values.length; i++) {
+    narrow(values, values.length, out, outOffset);
+  }
+
+  private static void narrow(double[] values, int length, float[] out, int outOffset) {
+    for (int i = 0; i < length; i++) {
       out[outOffset + i] = (float) values[i];
     }
+  }
+
+  /**
+   * Rows up to this length are widened into a buffer the thread keeps, longer ones into their own.
+   */
+  private static final int SCRATCH_LIMIT = 1 << 16;
+
+  private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
+
+  /**
+   * The range's values widened into the thread's scratch buffer, from index 0 (a new array for rows
+   * over {@link #SCRATCH_LIMIT}): allocating a row for each call cost the float kernels more than
+   * their arithmetic (1.3 of 2.9 ns per value on rows of 100). Widened in a loop of their own: the
+   * JIT's float-to-double conversion writes half a register and waits on its last writer, which
+   * fused with arithmetic chains each value to the one before.
+   */
+  private static double[] widenToScratch(float[] x, int offset, int length) {
+    double[] z = length > SCRATCH_LIMIT ? new double[length] : SCRATCH.get();
+    if (z.length < length) {
+      z = new double[Math.min(SCRATCH_LIMIT, Math.max(length, 2 * z.length))];
+      SCRATCH.set(z);
+    }
+    for (int i = 0; i < length; i++) {
+      z[i] = x[offset + i];
+    }
+    return z;
   }
 
   /** T log(sum e^(x/T)): -inf for an empty or all -inf range, NaN if any entry is NaN. */
@@ -303,10 +333,7 @@ public final class ArrayKernels {
     }
     double shift = pivot;
     double scale = 1 / t;
-    // Widened in a loop of their own: the JIT's float-to-double conversion writes half a register
-    // and waits on its last writer, which fused with arithmetic chains each value to the one
-    // before.
-    double[] z = widen(x, offset, length);
+    double[] z = widenToScratch(x, offset, length);
     if (log) {
       // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel. The
       // pivot's term (exactly 1) is left out, so that log1p sees the rest unrounded: as e^-inf,
