@@ -318,14 +318,11 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
           ev.value() + " = " + (asFloat ? "(float) " : "") + kernelCall(KERNELS, asDouble(x)) + ";";
     } else if (usesFloatKernel()) {
       // A float array with a null element keeps it null element-wise; normalising gives null.
-      // Without nulls in the type, one bulk copy and no element's null bit to read.
-      String values = inputContainsNull() ? ARRAYS + ".toFloats(" + x + ")" : x + ".toFloatArray()";
-      String wrap = ARRAYS + ".fromFloats(%s)";
       String whenNull =
           activation().kind() == Kind.ELEMENTWISE
               ? elementwiseWithNullsCode(ctx, ev, x, asFloat)
               : nullResult(ev);
-      result = normalisingCode(ctx, ev, "float[]", values, wrap, asFloat, whenNull);
+      result = floatKernelCode(ctx, ev, x, whenNull);
     } else if (activation().kind() == Kind.ELEMENTWISE) {
       result = elementwiseArrayCode(ctx, ev, x, asFloat);
     } else {
@@ -414,6 +411,53 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
         + (inputContainsNull()
             ? " else {\n" + elementwiseWithNullsCode(ctx, ev, in, asFloat) + "}\n"
             : "\n");
+  }
+
+  /**
+   * A float kernel in place on the row copied into a buffer kept by the generated iterator (so per
+   * task), then one copy out: a fresh array per row would cost about as much as the copy. A row
+   * with a null element takes {@code whenNull}.
+   */
+  private String floatKernelCode(CodegenContext ctx, ExprCode ev, String in, String whenNull) {
+    String floats =
+        ctx.addMutableState("float[]", "floats", name -> name + " = new float[0];", false, true);
+    String n = ctx.freshName("n");
+    String range = floats + ", 0, " + n + ", " + floats + ", 0";
+    return "int "
+        + n
+        + " = "
+        + in
+        + ".numElements();\n"
+        + "if ("
+        + floats
+        + ".length < "
+        + n
+        + ") { "
+        + floats
+        + " = new float["
+        + n
+        + "]; }\n"
+        + "if ("
+        + ARRAYS
+        + ".readFloats("
+        + in
+        + ", "
+        + inputContainsNull()
+        + ", "
+        + floats
+        + ")) {\n"
+        + kernelCall(ARRAY_KERNELS, range)
+        + ";\n"
+        + ev.value()
+        + " = "
+        + ARRAYS
+        + ".fromFloats("
+        + floats
+        + ", "
+        + n
+        + ");\n} else {\n"
+        + whenNull
+        + "\n}\n";
   }
 
   /** A loop over the elements calling the kernel directly; null elements stay null. */

@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * Moves Spark arrays to and from primitive arrays for the kernels, without boxing. Called from
@@ -66,6 +67,30 @@ public final class ArrayConversions {
     return array.toFloatArray(); // one bulk copy for UnsafeArrayData
   }
 
+  /**
+   * Copies a float array's elements to the front of {@code into} (at least as long as the array);
+   * false if an element is null, which is looked for only where the type allows nulls.
+   */
+  public static boolean readFloats(ArrayData array, boolean mayHoldNulls, float[] into) {
+    int n = array.numElements();
+    if (mayHoldNulls && hasNull(array, n)) {
+      return false;
+    }
+    if (array instanceof UnsafeArrayData unsafe) {
+      Platform.copyMemory(
+          unsafe.getBaseObject(),
+          unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
+          into,
+          Platform.FLOAT_ARRAY_OFFSET,
+          4L * n);
+    } else {
+      for (int i = 0; i < n; i++) {
+        into[i] = array.getFloat(i);
+      }
+    }
+    return true;
+  }
+
   /** Element i (not null) of an array of any numeric type, as a double. */
   public static double elementAsDouble(ArrayData array, int i, DataType elementType) {
     if (elementType instanceof DoubleType) {
@@ -112,6 +137,11 @@ public final class ArrayConversions {
 
   public static ArrayData fromFloats(float[] values) {
     return UnsafeArrayData.fromPrimitiveArray(values);
+  }
+
+  /** A Spark array of the first {@code n} values. */
+  public static ArrayData fromFloats(float[] values, int n) {
+    return UnsafeArrayData.fromPrimitiveArray(values, Platform.FLOAT_ARRAY_OFFSET, n, 4);
   }
 
   /** top_k's result: (index, value) structs for the first {@code count} indices. */
