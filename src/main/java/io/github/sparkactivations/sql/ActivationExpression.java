@@ -368,26 +368,11 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
    * them null.
    */
   private String elementwiseArrayCode(CodegenContext ctx, ExprCode ev, String in, boolean asFloat) {
-    // One buffer per generated iterator (so per task), reused by every row.
-    String values =
-        ctx.addMutableState("double[]", "values", name -> name + " = new double[0];", false, true);
+    String values = rowBuffer(ctx, "double");
     String n = ctx.freshName("n");
     String i = ctx.freshName("i");
     String apply = values + "[" + i + "] = " + kernelCall(KERNELS, values + "[" + i + "]") + ";";
-    return "int "
-        + n
-        + " = "
-        + in
-        + ".numElements();\n"
-        + "if ("
-        + values
-        + ".length < "
-        + n
-        + ") { "
-        + values
-        + " = new double["
-        + n
-        + "]; }\n"
+    return lengthAndCapacity(in, n, values, "double")
         + "if ("
         + ARRAYS
         + ".readDoubles("
@@ -419,24 +404,10 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
    * with a null element takes {@code whenNull}.
    */
   private String floatKernelCode(CodegenContext ctx, ExprCode ev, String in, String whenNull) {
-    String floats =
-        ctx.addMutableState("float[]", "floats", name -> name + " = new float[0];", false, true);
+    String floats = rowBuffer(ctx, "float");
     String n = ctx.freshName("n");
     String range = floats + ", 0, " + n + ", " + floats + ", 0";
-    return "int "
-        + n
-        + " = "
-        + in
-        + ".numElements();\n"
-        + "if ("
-        + floats
-        + ".length < "
-        + n
-        + ") { "
-        + floats
-        + " = new float["
-        + n
-        + "]; }\n"
+    return lengthAndCapacity(in, n, floats, "float")
         + "if ("
         + ARRAYS
         + ".readFloats("
@@ -458,6 +429,32 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
         + ");\n} else {\n"
         + whenNull
         + "\n}\n";
+  }
+
+  /** An array of {@code type} kept by the generated iterator (so per task), reused by every row. */
+  private static String rowBuffer(CodegenContext ctx, String type) {
+    return ctx.addMutableState(
+        type + "[]", type + "s", name -> name + " = new " + type + "[0];", false, true);
+  }
+
+  /** {@code int n = in.numElements();}, and the buffer grown to hold n values if it is shorter. */
+  private static String lengthAndCapacity(String in, String n, String buffer, String type) {
+    return "int "
+        + n
+        + " = "
+        + in
+        + ".numElements();\n"
+        + "if ("
+        + buffer
+        + ".length < "
+        + n
+        + ") { "
+        + buffer
+        + " = new "
+        + type
+        + "["
+        + n
+        + "]; }\n";
   }
 
   /** A loop over the elements calling the kernel directly; null elements stay null. */
