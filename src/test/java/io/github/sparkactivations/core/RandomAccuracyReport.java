@@ -60,13 +60,35 @@ public final class RandomAccuracyReport {
             doubles.add(Exact.parse(f[1]).ulpError(parsed.apply(x)), f[0]);
           });
       Worst floats = new Worst();
+      List<Float> xs = new ArrayList<>();
+      List<Exact> exacts = new ArrayList<>();
       lines(
           dir.resolve(spec + ".float.tsv.gz"),
           f -> {
             float x = (float) parse(f[0]);
             floats.add(floatUlpError(Exact.parse(f[1]), parsed.apply(x)), f[0]);
+            xs.add(x);
+            exacts.add(Exact.parse(f[1]));
           });
       elementwise.add("| `" + spec + "` | " + doubles.cells() + " | " + floats.cells() + " |");
+      if (parsed.hasFloatKernel()) {
+        // The same points through the float array kernel, in rows of 100 (its vector loops).
+        Worst rows = new Worst();
+        for (int start = 0; start < xs.size(); start += 100) {
+          int n = Math.min(100, xs.size() - start);
+          float[] row = new float[n];
+          for (int i = 0; i < n; i++) {
+            row[i] = xs.get(start + i);
+          }
+          parsed.apply(row, 0, n, row, 0);
+          for (int i = 0; i < n; i++) {
+            rows.add(
+                floatUlpError(exacts.get(start + i), row[i]), Float.toHexString(xs.get(start + i)));
+          }
+        }
+        elementwise.add(
+            "| `" + spec + "` on array<float> (float kernel) | — | — | — | " + rows.cells() + " |");
+      }
     }
     for (String spec : specs(dir, ".array.tsv.gz")) {
       Spec parsed = Spec.parse(spec);
