@@ -47,10 +47,9 @@ public final class ArrayKernels {
 
   // Float forms of the softmax family. Float results leave 29 bits of double precision spare, so a
   // plain double computation (one FloatLanes exponential per value, plain sums, relative error
-  // about length * 2^-53) rounds to within half a float ulp plus 1e-4 ulp up to 10^4 values, where
-  // the
-  // double kernels need compensated arithmetic. Inputs with a NaN or an infinite pivot take the
-  // double kernels, which own those semantics.
+  // about length * 2^-53) rounds to within half a float ulp plus 1e-4 ulp up to 10^4 values,
+  // where the double kernels need compensated arithmetic. Inputs with a NaN or an infinite pivot
+  // take the double kernels, which own those semantics.
 
   public static void softmax(
       float[] x, int offset, int length, float[] out, int outOffset, double temperature) {
@@ -337,7 +336,7 @@ public final class ArrayKernels {
     if (log) {
       // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel. The
       // pivot's term (exactly 1) is left out, so that log1p sees the rest unrounded: as e^-inf,
-      // one call over the whole row (two calls around the pivot ran the vector loops 3-5x slower).
+      // in one pass over the whole row.
       z[p] = Double.NEGATIVE_INFINITY;
       double rest = FloatLanes.shiftedExpSum(z, 0, length, shift, scale, false);
       z[p] = 0; // (pivot - pivot) scale

@@ -328,7 +328,7 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
     } else {
       String values = ARRAYS + ".toDoubles(" + x + ", " + elementTypeReference(ctx) + ")";
       String wrap = ARRAYS + ".fromDoubles(%s, " + asFloat + ")";
-      result = normalisingCode(ctx, ev, "double[]", values, wrap, asFloat, nullResult(ev));
+      result = normalisingCode(ctx, ev, "double[]", values, wrap, asFloat);
     }
     // The null handling Spark's UnaryExpression.nullSafeCodeGen would write.
     String declare =
@@ -510,8 +510,7 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
     String vectors = VectorConversions.class.getName();
     if (activation().kind() == Kind.NORMALISING) {
       String values = vectors + ".toDenseArray(" + in + ")";
-      return normalisingCode(
-          ctx, ev, "double[]", values, vectors + ".dense(%s)", false, nullResult(ev));
+      return normalisingCode(ctx, ev, "double[]", values, vectors + ".dense(%s)", false);
     }
     boolean sparse = keepsSparsity();
     String x = ctx.freshName("x");
@@ -532,9 +531,8 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
   }
 
   /**
-   * Calls an array kernel on {@code values} (code giving a {@code arrayType}, null when the input
-   * holds a null, which {@code whenNull} then handles); {@code wrap} formats the code that turns
-   * the result array into the output.
+   * Calls a normalising kernel on {@code values} (code giving a {@code arrayType}, null when the
+   * input holds a null); {@code wrap} formats the code that turns the result array into the output.
    */
   private String normalisingCode(
       CodegenContext ctx,
@@ -542,13 +540,16 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
       String arrayType,
       String values,
       String wrap,
-      boolean asFloat,
-      String whenNull) {
+      boolean asFloat) {
     String x = ctx.freshName("x");
     String n = ctx.freshName("n");
     StringBuilder code = new StringBuilder();
     code.append(arrayType).append(' ').append(x).append(" = ").append(values).append(";\n");
-    code.append("if (").append(x).append(" == null) {\n").append(whenNull).append("\n} else {\n");
+    code.append("if (")
+        .append(x)
+        .append(" == null) { ")
+        .append(nullResult(ev))
+        .append(" } else {\n");
     code.append("int ").append(n).append(" = ").append(x).append(".length;\n");
     String range = x + ", 0, " + n;
     switch (activation().output()) {
