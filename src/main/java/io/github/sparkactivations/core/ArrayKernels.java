@@ -78,11 +78,15 @@ public final class ArrayKernels {
 
   /** The range's values as a new double array: how float input reaches the double kernels. */
   public static double[] widen(float[] x, int offset, int length) {
-    double[] wide = new double[length];
+    return widenInto(x, offset, length, new double[length]);
+  }
+
+  /** The range's values written to the front of {@code into}, which is returned. */
+  private static double[] widenInto(float[] x, int offset, int length, double[] into) {
     for (int i = 0; i < length; i++) {
-      wide[i] = x[offset + i];
+      into[i] = x[offset + i];
     }
-    return wide;
+    return into;
   }
 
   /** Every value rounded once to float, written to {@code out} from {@code outOffset}. */
@@ -116,10 +120,7 @@ public final class ArrayKernels {
       z = new double[Math.min(SCRATCH_LIMIT, Math.max(length, 2 * z.length))];
       SCRATCH.set(z);
     }
-    for (int i = 0; i < length; i++) {
-      z[i] = x[offset + i];
-    }
-    return z;
+    return widenInto(x, offset, length, z);
   }
 
   /** T log(sum e^(x/T)): -inf for an empty or all -inf range, NaN if any entry is NaN. */

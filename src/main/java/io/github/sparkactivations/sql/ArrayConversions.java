@@ -60,11 +60,8 @@ public final class ArrayConversions {
 
   /** A float array's elements, or null if any element is null. */
   public static float[] toFloats(ArrayData array) {
-    int n = array.numElements();
-    if (hasNull(array, n)) {
-      return null;
-    }
-    return array.toFloatArray(); // one bulk copy for UnsafeArrayData
+    float[] x = new float[array.numElements()];
+    return readFloats(array, true, x) ? x : null;
   }
 
   /**
@@ -136,7 +133,7 @@ public final class ArrayConversions {
   }
 
   public static ArrayData fromFloats(float[] values) {
-    return UnsafeArrayData.fromPrimitiveArray(values);
+    return fromFloats(values, values.length);
   }
 
   /** A Spark array of the first {@code n} values. */
