@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparkactivations.SparkTestSession;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,13 +95,36 @@ class S3IT {
     return SparkTestSession.get().read().parquet(bucket.resolve(output).toString());
   }
 
-  /** Objects the job left next to {@code output} (its staging). */
+  /**
+   * Folders next to {@code output} (its staging) that hold an object. The server keeps a folder
+   * marker as a directory carrying the object's MD5 attribute; a bare directory is no object (no S3
+   * request shows it) and can outlive concurrent deletes of its last objects on the server.
+   */
   private static List<String> leftovers(String output) throws IOException {
-    try (Stream<Path> objects = Files.list(bucket)) {
-      return objects
+    try (Stream<Path> folders = Files.list(bucket)) {
+      return folders
+          .filter(p -> p.getFileName().toString().startsWith("." + output))
+          .filter(S3IT::holdsAnObject)
           .map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("." + output))
           .toList();
+    }
+  }
+
+  private static boolean holdsAnObject(Path folder) {
+    try (Stream<Path> tree = Files.walk(folder)) {
+      return tree.anyMatch(p -> !Files.isDirectory(p) || isFolderMarker(p));
+    } catch (IOException | UncheckedIOException e) {
+      return true; // changing while the job runs: it is there
+    }
+  }
+
+  private static boolean isFolderMarker(Path directory) {
+    try {
+      return Files.getFileAttributeView(directory, UserDefinedFileAttributeView.class)
+          .list()
+          .contains("user.content-md5"); // the name S3Proxy gives it
+    } catch (IOException e) {
+      return false; // deleted meanwhile
     }
   }
 
