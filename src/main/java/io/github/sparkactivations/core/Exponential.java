@@ -47,6 +47,14 @@ final class Exponential {
   static final double C5 = 1.0 / 120;
   static final double C6 = 1.0 / 720;
 
+  /** ln2/128 rounded to double, and its remainder: the short reduction's two constants. */
+  static final double LN2_OVER_SIZE_ROUNDED;
+
+  static final double LN2_OVER_SIZE_ROUNDED_LO;
+
+  /** From here down e^x is below the normal range: {@link #shortExp} returns 0. */
+  static final double SHORT_UNDERFLOW = -708;
+
   /** Below this |x|, e^x - 1 is summed from x and the series, without the table. */
   static final double EXPM1_SERIES_LIMIT = 0x1p-9;
 
@@ -64,6 +72,8 @@ final class Exponential {
     LN2_OVER_SIZE_HI =
         Double.longBitsToDouble(Double.doubleToRawLongBits(step.doubleValue()) & (-1L << 18));
     LN2_OVER_SIZE_LO = step.subtract(new BigDecimal(LN2_OVER_SIZE_HI)).doubleValue();
+    LN2_OVER_SIZE_ROUNDED = step.doubleValue();
+    LN2_OVER_SIZE_ROUNDED_LO = step.subtract(new BigDecimal(LN2_OVER_SIZE_ROUNDED)).doubleValue();
     BigDecimal root = BigDecimal.valueOf(2);
     for (int i = 0; i < TABLE_BITS; i++) {
       root = root.sqrt(digits);
@@ -119,6 +129,41 @@ final class Exponential {
       double sumErr = Kernels.fastTwoSumError(h, l, sum);
       hi = timesPowerOfTwo(sum, m);
       lo = timesPowerOfTwo(sumErr, m);
+    }
+    return new DoubleDouble(hi, lo);
+  }
+
+  /**
+   * e^x for x <= 0 as hi + lo within 2^-59 of exact (relative) where lo is normal (from -671 up;
+   * below, hi alone is faithful): a shorter chain than {@link #exp} for a kernel that rounds a
+   * quotient of it once, where 2^-59 is a 64th of an ulp. The reduction r = x - k ln2/128 takes two
+   * fmas (rounding errors near 2^-62), the series stops at r^6/720 as in {@link #exp}, and
+   * 2^(j/128) e^r = tHi + (tHi (e^r - 1) + tLo) rounds only the small second term. From -708 down,
+   * where e^x is not normal, it is 0; NaN stays NaN.
+   */
+  static DoubleDouble shortExp(double x) {
+    double hi;
+    double lo = 0;
+    if (!(x > SHORT_UNDERFLOW)) {
+      hi = x <= SHORT_UNDERFLOW ? 0 : x;
+    } else {
+      double t = Math.fma(x, SIZE_OVER_LN2, SHIFTER);
+      double k = t - SHIFTER;
+      long n = Double.doubleToRawLongBits(t) - SHIFTER_BITS;
+      int j = (int) (n & (TABLE_SIZE - 1));
+      double r = Math.fma(-k, LN2_OVER_SIZE_ROUNDED_LO, Math.fma(-k, LN2_OVER_SIZE_ROUNDED, x));
+      double square = r * r;
+      double expm1 =
+          Math.fma(
+              square,
+              Math.fma(square, Math.fma(C6, square, Math.fma(r, C5, C4)), Math.fma(r, C3, 0.5)),
+              r);
+      double tHi = TABLE_HI[j];
+      double a = Math.fma(tHi, expm1, TABLE_LO[j]);
+      double h = tHi + a;
+      double power = Double.longBitsToDouble(((n >> TABLE_BITS) + 1023) << 52); // normal here
+      hi = h * power;
+      lo = Kernels.fastTwoSumError(tHi, a, h) * power;
     }
     return new DoubleDouble(hi, lo);
   }

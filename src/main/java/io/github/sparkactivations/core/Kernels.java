@@ -100,20 +100,32 @@ public final class Kernels {
       DoubleDouble e = Exponential.scaledExp(x, TAIL_SCALE);
       return scaledRoundedOnce(e.hi(), e.lo(), TAIL_UNSCALE);
     }
-    DoubleDouble sigmoid = sigmoidSum(x);
+    DoubleDouble sigmoid = sigmoidToRound(x);
     return sigmoid.hi() + sigmoid.lo();
   }
 
   /**
-   * sigmoid(x) as hi + lo before the final rounding: n/(1 + e) with e = e^-|x| and n = 1 for x >=
-   * 0, e below, the quotient corrected by its exact residual, the rounding error of 1 + e and the
-   * low part of e. Written out rather than through {@link #divide}: here the quotient is never zero
-   * or infinite, and the special cases' tests cost time in every row. One exponential and one exit,
-   * so that the JIT's escape analysis replaces the records by their fields.
+   * sigmoid(x) as hi + lo close enough for sigmoid and silu, which round it once next: their e^-|x|
+   * comes from {@link Exponential#shortExp}, the kernels that go on computing with it take {@link
+   * #sigmoidSum}.
    */
+  private static DoubleDouble sigmoidToRound(double x) {
+    return sigmoidQuotient(x >= 0, Exponential.shortExp(-Math.abs(x))); // NaN stays NaN
+  }
+
+  /** sigmoid(x) as hi + lo to about 2^-66, from {@link Exponential#exp}. */
   private static DoubleDouble sigmoidSum(double x) {
-    boolean positive = x >= 0; // NaN takes the other side and stays NaN
-    DoubleDouble e = Exponential.exp(positive ? -x : x);
+    return sigmoidQuotient(x >= 0, Exponential.exp(-Math.abs(x))); // NaN stays NaN
+  }
+
+  /**
+   * n/(1 + e) as hi + lo, with e = e^-|x| and n = 1 for x >= 0, e below: the quotient corrected by
+   * its exact residual, the rounding error of 1 + e and the low part of e. Written out rather than
+   * through {@link #divide}: here the quotient is never zero or infinite, and the special cases'
+   * tests cost time in every row. One exit, so that the JIT's escape analysis replaces the records
+   * by their fields.
+   */
+  private static DoubleDouble sigmoidQuotient(boolean positive, DoubleDouble e) {
     double s = 1 + e.hi();
     double sErr = fastTwoSumError(1, e.hi(), s) + e.lo();
     double r = 1 / s;
@@ -299,7 +311,7 @@ public final class Kernels {
     if (x == 0) {
       return x; // ±0 keep their sign
     }
-    DoubleDouble sigmoid = sigmoidSum(x); // NaN stays NaN
+    DoubleDouble sigmoid = sigmoidToRound(x); // NaN stays NaN
     return Math.fma(x, sigmoid.hi(), x * sigmoid.lo());
   }
 

@@ -104,6 +104,47 @@ class ExponentialTest {
     }
   }
 
+  /**
+   * The short exponential over its domain, x <= 0: hi + lo within 2^-59 where lo is normal, hi
+   * within 2^-52 down to the normal range's edge.
+   */
+  @Test
+  void shortExpIsWithin2ToTheMinus59OfExact() {
+    double worst = 0;
+    for (double x : points()) {
+      double negative = -Math.abs(x);
+      if (negative <= LO_NORMAL) {
+        continue;
+      }
+      DoubleDouble e = Exponential.shortExp(negative);
+      double relative = Reference.relativeError(e, exact(negative));
+      assertTrue(relative < 0x1p-59, "shortExp(" + negative + "): relative error " + relative);
+      worst = Math.max(worst, relative);
+    }
+    SplittableRandom random = new SplittableRandom(13);
+    for (int i = 0; i < 2_000; i++) {
+      double x = random.nextDouble(Exponential.SHORT_UNDERFLOW, LO_NORMAL);
+      double relative =
+          new BigDecimal(Exponential.shortExp(x).hi())
+              .subtract(exact(x))
+              .abs()
+              .divide(exact(x), DIGITS)
+              .doubleValue();
+      assertTrue(relative < 0x1p-52, "shortExp(" + x + "): hi's relative error " + relative);
+    }
+    System.out.printf("shortExp: worst relative error 2^%.1f%n", Math.log(worst) / Math.log(2));
+  }
+
+  @Test
+  void shortExpLimitsZerosAndNan() {
+    assertEquals(new DoubleDouble(1, 0), Exponential.shortExp(0));
+    assertEquals(new DoubleDouble(1, 0), Exponential.shortExp(-0.0));
+    assertEquals(0.0, Exponential.shortExp(-708).hi());
+    assertEquals(0.0, Exponential.shortExp(Double.NEGATIVE_INFINITY).hi());
+    assertTrue(Exponential.shortExp(-707.9).hi() >= Double.MIN_NORMAL);
+    assertTrue(Double.isNaN(Exponential.shortExp(Double.NaN).hi()));
+  }
+
   /** e^x - 1 in BigDecimal: the series where |x| < 1/2, e^x minus 1 elsewhere. */
   private static BigDecimal exactExpm1(double x) {
     if (Math.abs(x) >= 0.5) {
