@@ -314,18 +314,8 @@ public final class ArrayKernels {
     if (length == 0) {
       return;
     }
-    int p = 0;
-    float pivot = x[offset];
-    boolean nan = false;
-    for (int i = 0; i < length; i++) {
-      float v = x[offset + i];
-      nan |= v != v;
-      if (t > 0 ? v > pivot : v < pivot) {
-        p = i;
-        pivot = v;
-      }
-    }
-    if (nan || Float.isInfinite(pivot)) {
+    float pivot = FloatLanes.extreme(x, offset, offset + length, t > 0);
+    if (!Float.isFinite(pivot)) {
       double[] wide = widen(x, offset, length);
       exponentialNormalise(wide, 0, length, wide, 0, t, log);
       narrow(wide, out, outOffset);
@@ -338,6 +328,7 @@ public final class ArrayKernels {
       // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel. The
       // pivot's term (exactly 1) is left out, so that log1p sees the rest unrounded: as e^-inf,
       // in one pass over the whole row.
+      int p = FloatLanes.indexOf(x, offset, offset + length, pivot) - offset;
       z[p] = Double.NEGATIVE_INFINITY;
       double rest = FloatLanes.shiftedExpSum(z, 0, length, shift, scale, false);
       z[p] = 0; // (pivot - pivot) scale

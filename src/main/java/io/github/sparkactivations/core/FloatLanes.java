@@ -78,6 +78,41 @@ final class FloatLanes {
     return scalarShiftedExpSum(z, from, to, shift, scale, storeExp);
   }
 
+  /**
+   * The largest (or smallest) of x[from, to), from + 1 <= to, NaN if one of them is: {@link
+   * Math#max}'s order, -0 below +0, so any order of comparisons gives the same value.
+   */
+  static float extreme(float[] x, int from, int to, boolean largest) {
+    if (VECTOR && to - from >= VECTOR_MINIMUM) {
+      return VectorLanes.extreme(x, from, to, largest);
+    }
+    return scalarExtreme(x, from, to, largest);
+  }
+
+  static float scalarExtreme(float[] x, int from, int to, boolean largest) {
+    float m = x[from];
+    for (int i = from + 1; i < to; i++) {
+      m = largest ? Math.max(m, x[i]) : Math.min(m, x[i]);
+    }
+    return m;
+  }
+
+  /** The first i in [from, to) with x[i] == value, which must occur there. */
+  static int indexOf(float[] x, int from, int to, float value) {
+    if (VECTOR && to - from >= VECTOR_MINIMUM) {
+      return VectorLanes.indexOf(x, from, to, value);
+    }
+    return scalarIndexOf(x, from, value);
+  }
+
+  static int scalarIndexOf(float[] x, int from, float value) {
+    int i = from;
+    while (x[i] != value) {
+      i++;
+    }
+    return i;
+  }
+
   /** Sets z[i] = sigmoid(z[i]) over [from, to). */
   static void sigmoid(double[] z, int from, int to) {
     if (VECTOR && to - from >= VECTOR_MINIMUM) {

@@ -22,6 +22,8 @@ import static io.github.sparkactivations.core.FloatLanes.SHIFTER;
 
 import java.util.Optional;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -35,6 +37,8 @@ final class VectorLanes {
 
   /** Four lanes whatever the CPU offers, so that the partial sums match the scalar form's. */
   private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_256;
+
+  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_256;
 
   /** Empty if vectors of four doubles run in hardware here, else why not. */
   static Optional<String> unsupportedReason() {
@@ -50,6 +54,36 @@ final class VectorLanes {
   static double shiftedExpSum(
       double[] z, int from, int to, double shift, double scale, boolean storeExp) {
     return loop(z, from, to, storeExp ? STORE_EXP : STORE_SHIFTED, shift, scale);
+  }
+
+  /** {@link FloatLanes#extreme}, eight floats at a time. */
+  static float extreme(float[] x, int from, int to, boolean largest) {
+    FloatVector m = FloatVector.broadcast(FLOATS, x[from]);
+    int i = from;
+    for (; i + FLOATS.length() <= to; i += FLOATS.length()) {
+      FloatVector v = FloatVector.fromArray(FLOATS, x, i);
+      m = largest ? m.max(v) : m.min(v);
+    }
+    float extreme = m.reduceLanes(largest ? VectorOperators.MAX : VectorOperators.MIN);
+    for (; i < to; i++) {
+      extreme = largest ? Math.max(extreme, x[i]) : Math.min(extreme, x[i]);
+    }
+    return extreme;
+  }
+
+  /** {@link FloatLanes#indexOf}, eight floats at a time. */
+  static int indexOf(float[] x, int from, int to, float value) {
+    int i = from;
+    for (; i + FLOATS.length() <= to; i += FLOATS.length()) {
+      VectorMask<Float> equal = FloatVector.fromArray(FLOATS, x, i).eq(value);
+      if (equal.anyTrue()) {
+        return i + equal.firstTrue();
+      }
+    }
+    while (x[i] != value) {
+      i++;
+    }
+    return i;
   }
 
   static void sigmoid(double[] z, int from, int to) {

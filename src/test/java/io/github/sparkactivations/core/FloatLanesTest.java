@@ -89,6 +89,46 @@ class FloatLanesTest {
     }
   }
 
+  /** Values where a maximum or a search could depend on the order of comparisons. */
+  private static final float[] HARD_FLOATS = {
+    0f, -0f, 1f, -1f, Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 3.5f, 3.5f
+  };
+
+  @Test
+  void theVectorSearchesGiveTheScalarResults() {
+    SplittableRandom random = new SplittableRandom(11);
+    for (int trial = 0; trial < 2_000; trial++) {
+      int n = 16 + random.nextInt(trial < 1_500 ? 48 : 600);
+      float[] row = new float[n];
+      for (int i = 0; i < n; i++) {
+        row[i] =
+            random.nextInt(4) == 0
+                ? HARD_FLOATS[random.nextInt(HARD_FLOATS.length)]
+                : (float) random.nextGaussian();
+      }
+      if (trial % 10 == 0) {
+        row[random.nextInt(n)] =
+            new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}[trial % 3];
+      }
+      int from = random.nextInt(3);
+      for (boolean largest : new boolean[] {true, false}) {
+        float scalar = FloatLanes.scalarExtreme(row, from, n, largest);
+        float vector = VectorLanes.extreme(row, from, n, largest);
+        assertEquals(
+            Float.floatToRawIntBits(scalar),
+            Float.floatToRawIntBits(vector),
+            "extreme of " + java.util.Arrays.toString(row));
+        if (!Float.isNaN(scalar)) {
+          int first = FloatLanes.scalarIndexOf(row, from, scalar);
+          assertEquals(first, VectorLanes.indexOf(row, from, n, scalar));
+          for (int i = from; i < first; i++) {
+            assertTrue(row[i] != scalar, "an earlier equal value");
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void theExponentialIsWithinOneUlp() {
     SplittableRandom random = new SplittableRandom(7);
