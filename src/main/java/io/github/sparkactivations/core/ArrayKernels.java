@@ -73,7 +73,7 @@ public final class ArrayKernels {
   public static void sigmoid(float[] x, int offset, int length, float[] out, int outOffset) {
     double[] z = widenToScratch(x, offset, length);
     FloatLanes.sigmoid(z, 0, length);
-    narrow(z, length, out, outOffset);
+    FloatLanes.scaleAndNarrow(z, length, 1, out, outOffset);
   }
 
   /** The range's values as a new double array: how float input reaches the double kernels. */
@@ -120,7 +120,8 @@ public final class ArrayKernels {
       z = new double[Math.min(SCRATCH_LIMIT, Math.max(length, 2 * z.length))];
       SCRATCH.set(z);
     }
-    return widenInto(x, offset, length, z);
+    FloatLanes.widen(x, offset, length, z);
+    return z;
   }
 
   /** T log(sum e^(x/T)): -inf for an empty or all -inf range, NaN if any entry is NaN. */
@@ -332,7 +333,7 @@ public final class ArrayKernels {
       z[p] = Double.NEGATIVE_INFINITY;
       double rest = FloatLanes.shiftedExpSum(z, 0, length, shift, scale, false);
       z[p] = 0; // (pivot - pivot) scale
-      double logTotal = Math.log1p(rest);
+      double logTotal = Logarithm.log1p(rest, 0).hi();
       double zero = signedZero(rest, z, 0, length, p);
       for (int i = 0; i < length; i++) {
         double v = z[i] - logTotal;
@@ -341,9 +342,7 @@ public final class ArrayKernels {
       return;
     }
     double reciprocal = 1 / FloatLanes.shiftedExpSum(z, 0, length, shift, scale, true);
-    for (int i = 0; i < length; i++) {
-      out[outOffset + i] = (float) (z[i] * reciprocal);
-    }
+    FloatLanes.scaleAndNarrow(z, length, reciprocal, out, outOffset);
   }
 
   /**

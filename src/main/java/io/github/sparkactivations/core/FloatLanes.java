@@ -97,6 +97,28 @@ final class FloatLanes {
     return m;
   }
 
+  /** z[0, length) = x[offset, offset + length) widened. */
+  static void widen(float[] x, int offset, int length, double[] z) {
+    if (VECTOR && length >= VECTOR_MINIMUM) {
+      VectorLanes.widen(x, offset, length, z);
+      return;
+    }
+    for (int i = 0; i < length; i++) {
+      z[i] = x[offset + i];
+    }
+  }
+
+  /** out[outOffset + i] = z[i] factor rounded to float, i in [0, length). */
+  static void scaleAndNarrow(double[] z, int length, double factor, float[] out, int outOffset) {
+    if (VECTOR && length >= VECTOR_MINIMUM) {
+      VectorLanes.scaleAndNarrow(z, length, factor, out, outOffset);
+      return;
+    }
+    for (int i = 0; i < length; i++) {
+      out[outOffset + i] = (float) (z[i] * factor);
+    }
+  }
+
   /** The first i in [from, to) with x[i] == value, which must occur there. */
   static int indexOf(float[] x, int from, int to, float value) {
     if (VECTOR && to - from >= VECTOR_MINIMUM) {

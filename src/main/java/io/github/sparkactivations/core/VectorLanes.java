@@ -40,6 +40,9 @@ final class VectorLanes {
 
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_256;
 
+  /** As many floats as {@link #SPECIES} has doubles. */
+  private static final VectorSpecies<Float> HALF_FLOATS = FloatVector.SPECIES_128;
+
   /** Empty if vectors of four doubles run in hardware here, else why not. */
   static Optional<String> unsupportedReason() {
     if (SPECIES.length() != LANES) {
@@ -56,19 +59,67 @@ final class VectorLanes {
     return loop(z, from, to, storeExp ? STORE_EXP : STORE_SHIFTED, shift, scale);
   }
 
-  /** {@link FloatLanes#extreme}, eight floats at a time. */
+  /**
+   * {@link FloatLanes#extreme}, eight floats at a time in four running extremes: the JIT's max and
+   * min of floats are several instructions (NaN and -0 as {@link Math#max} has them), and one chain
+   * of them would wait on itself.
+   */
   static float extreme(float[] x, int from, int to, boolean largest) {
-    FloatVector m = FloatVector.broadcast(FLOATS, x[from]);
+    FloatVector m0 = FloatVector.broadcast(FLOATS, x[from]);
+    FloatVector m1 = m0;
+    FloatVector m2 = m0;
+    FloatVector m3 = m0;
+    int step = FLOATS.length();
     int i = from;
-    for (; i + FLOATS.length() <= to; i += FLOATS.length()) {
-      FloatVector v = FloatVector.fromArray(FLOATS, x, i);
-      m = largest ? m.max(v) : m.min(v);
+    for (; i + 4 * step <= to; i += 4 * step) {
+      FloatVector v0 = FloatVector.fromArray(FLOATS, x, i);
+      FloatVector v1 = FloatVector.fromArray(FLOATS, x, i + step);
+      FloatVector v2 = FloatVector.fromArray(FLOATS, x, i + 2 * step);
+      FloatVector v3 = FloatVector.fromArray(FLOATS, x, i + 3 * step);
+      m0 = largest ? m0.max(v0) : m0.min(v0);
+      m1 = largest ? m1.max(v1) : m1.min(v1);
+      m2 = largest ? m2.max(v2) : m2.min(v2);
+      m3 = largest ? m3.max(v3) : m3.min(v3);
     }
+    for (; i + step <= to; i += step) {
+      FloatVector v = FloatVector.fromArray(FLOATS, x, i);
+      m0 = largest ? m0.max(v) : m0.min(v);
+    }
+    FloatVector m = largest ? m0.max(m1).max(m2.max(m3)) : m0.min(m1).min(m2.min(m3));
     float extreme = m.reduceLanes(largest ? VectorOperators.MAX : VectorOperators.MIN);
     for (; i < to; i++) {
       extreme = largest ? Math.max(extreme, x[i]) : Math.min(extreme, x[i]);
     }
     return extreme;
+  }
+
+  /** {@link FloatLanes#widen}, four values at a time. */
+  static void widen(float[] x, int offset, int length, double[] z) {
+    int i = 0;
+    for (; i + LANES <= length; i += LANES) {
+      ((DoubleVector)
+              FloatVector.fromArray(HALF_FLOATS, x, offset + i)
+                  .convertShape(VectorOperators.F2D, SPECIES, 0))
+          .intoArray(z, i);
+    }
+    for (; i < length; i++) {
+      z[i] = x[offset + i];
+    }
+  }
+
+  /** {@link FloatLanes#scaleAndNarrow}, four values at a time. */
+  static void scaleAndNarrow(double[] z, int length, double factor, float[] out, int outOffset) {
+    int i = 0;
+    for (; i + LANES <= length; i += LANES) {
+      ((FloatVector)
+              DoubleVector.fromArray(SPECIES, z, i)
+                  .mul(factor)
+                  .convertShape(VectorOperators.D2F, HALF_FLOATS, 0))
+          .intoArray(out, outOffset + i);
+    }
+    for (; i < length; i++) {
+      out[outOffset + i] = (float) (z[i] * factor);
+    }
   }
 
   /** {@link FloatLanes#indexOf}, eight floats at a time. */

@@ -95,7 +95,7 @@ class FloatLanesTest {
   };
 
   @Test
-  void theVectorSearchesGiveTheScalarResults() {
+  void theVectorSearchesAndConversionsGiveTheScalarResults() {
     SplittableRandom random = new SplittableRandom(11);
     for (int trial = 0; trial < 2_000; trial++) {
       int n = 16 + random.nextInt(trial < 1_500 ? 48 : 600);
@@ -109,6 +109,17 @@ class FloatLanesTest {
       if (trial % 10 == 0) {
         row[random.nextInt(n)] =
             new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}[trial % 3];
+      }
+      double[] wide = new double[n];
+      VectorLanes.widen(row, 0, n, wide);
+      float[] narrowed = new float[n + 1];
+      double factor = random.nextBoolean() ? 1 : random.nextDouble(1e-3, 1);
+      VectorLanes.scaleAndNarrow(wide, n, factor, narrowed, 1);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Double.doubleToRawLongBits(row[i]), Double.doubleToRawLongBits(wide[i]));
+        assertEquals(
+            Float.floatToRawIntBits((float) (wide[i] * factor)),
+            Float.floatToRawIntBits(narrowed[i + 1]));
       }
       int from = random.nextInt(3);
       for (boolean largest : new boolean[] {true, false}) {
