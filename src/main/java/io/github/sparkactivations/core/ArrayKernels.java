@@ -72,8 +72,8 @@ public final class ArrayKernels {
    */
   public static void sigmoid(float[] x, int offset, int length, float[] out, int outOffset) {
     double[] z = widenToScratch(x, offset, length);
-    FloatLanes.sigmoid(z, 0, length);
-    FloatLanes.scaleAndNarrow(z, length, 1, out, outOffset);
+    FloatLanes.shiftedExpSum(z, 0, length, 0, 1, true); // e^-|x|
+    FloatLanes.sigmoidFromExp(x, offset, z, length, out, outOffset);
   }
 
   /** The range's values as a new double array: how float input reaches the double kernels. */

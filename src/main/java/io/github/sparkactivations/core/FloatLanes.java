@@ -5,15 +5,16 @@ import org.apache.logging.log4j.LogManager;
 /**
  * Kernels for float data widened to double, whose results are rounded to float: e^z over a range
  * after a shift and a scale (summed, with the exponentials or the scaled values stored) and
- * sigmoid. Relative error about one double ulp, 2^-29 of a float ulp, so the rounded results are
- * within half a float ulp plus that.
+ * sigmoid. Relative error below 2^-46, 2^-22 of a float ulp, so the rounded results are within half
+ * a float ulp plus that.
  *
- * <p>Each kernel is defined lane by lane here ({@link #exp}, {@link #sigmoid(double)}) and written
- * a second time with the JDK's Vector API in {@link VectorLanes}: the same operations in the same
- * order, each of them an IEEE operation or an exact {@link Math#fma}, so both give the same bits.
- * Sums are split the same way in both: four partial sums over groups of four, then the remainder.
- * The vector loops run where the module {@code jdk.incubator.vector} is in the JVM (Spark 4 starts
- * its JVMs with it) and the range has at least {@link #VECTOR_MINIMUM} values.
+ * <p>Each kernel is defined lane by lane here ({@link #exp}, {@link #sigmoidFromExp(double,
+ * double)}) and written a second time with the JDK's Vector API in {@link VectorLanes}: the same
+ * operations in the same order, each of them an IEEE operation or an exact {@link Math#fma}, so
+ * both give the same bits. Sums are split the same way in both: four partial sums over groups of
+ * four, then the remainder. The vector loops run where the module {@code jdk.incubator.vector} is
+ * in the JVM (Spark 4 starts its JVMs with it) and the range has at least {@link #VECTOR_MINIMUM}
+ * values.
  */
 final class FloatLanes {
 
@@ -46,7 +47,10 @@ final class FloatLanes {
   /** Below this e^x is 0 here (it is below 2^-1021, far under any float or any sum's ulp). */
   static final double LOWEST = -708;
 
-  /** 1/n! for e^r = 1 + r + ... + r^13/13!; the next term is below 2^-57 for |r| <= ln2/2. */
+  /**
+   * 1/n! for e^r = 1 + r + ... + r^11/11!; the next term is below 2^-47 for |r| <= ln2/2, far below
+   * the 2^-30 that a float result needs.
+   */
   static final double C2 = 0.5;
 
   static final double C3 = 1.0 / 6;
@@ -58,8 +62,6 @@ final class FloatLanes {
   static final double C9 = 1.0 / 362880;
   static final double C10 = 1.0 / 3628800;
   static final double C11 = 1.0 / 39916800;
-  static final double C12 = 1.0 / 479001600;
-  static final double C13 = 1.0 / 6227020800L;
 
   /** "vector (...)" or "scalar (why)": which loops the float array kernels use in this JVM. */
   static String path() {
@@ -135,14 +137,18 @@ final class FloatLanes {
     return i;
   }
 
-  /** Sets z[i] = sigmoid(z[i]) over [from, to). */
-  static void sigmoid(double[] z, int from, int to) {
-    if (VECTOR && to - from >= VECTOR_MINIMUM) {
-      VectorLanes.sigmoid(z, from, to);
+  /**
+   * out[outOffset + i] = sigmoid(x[offset + i]) rounded to float, i in [0, length), given z[i] =
+   * e^-|x[offset + i]| (from {@link #shiftedExpSum} with no shift and scale 1).
+   */
+  static void sigmoidFromExp(
+      float[] x, int offset, double[] z, int length, float[] out, int outOffset) {
+    if (VECTOR && length >= VECTOR_MINIMUM) {
+      VectorLanes.sigmoidFromExp(x, offset, z, length, out, outOffset);
       return;
     }
-    for (int i = from; i < to; i++) {
-      z[i] = sigmoid(z[i]);
+    for (int i = 0; i < length; i++) {
+      out[outOffset + i] = (float) sigmoidFromExp(x[offset + i], z[i]);
     }
   }
 
@@ -181,11 +187,14 @@ final class FloatLanes {
     return ((s0 + s1) + (s2 + s3)) + rest;
   }
 
-  /** e^y, y = (z[i] - shift) scale, stored in z[i] with y itself unless {@code storeExp}. */
+  /**
+   * e^-|y|, y = (z[i] - shift) scale, stored in z[i] with y itself unless {@code storeExp}: e^y
+   * where y is at most 0, as in the softmax family, and sigmoid's e^-|x| with no shift and scale 1.
+   */
   private static double shiftedExp(
       double[] z, int i, double shift, double scale, boolean storeExp) {
     double y = (z[i] - shift) * scale;
-    double e = exp(y);
+    double e = exp(-Math.abs(y));
     z[i] = storeExp ? e : y;
     return e;
   }
@@ -199,9 +208,7 @@ final class FloatLanes {
     double k = t - SHIFTER;
     double r = Math.fma(-k, LN2_HI, x);
     r = Math.fma(-k, LN2_LO, r);
-    double p = Math.fma(C13, r, C12);
-    p = Math.fma(p, r, C11);
-    p = Math.fma(p, r, C10);
+    double p = Math.fma(C11, r, C10);
     p = Math.fma(p, r, C9);
     p = Math.fma(p, r, C8);
     p = Math.fma(p, r, C7);
@@ -217,8 +224,7 @@ final class FloatLanes {
   }
 
   /** 1/(1 + e) for x >= 0, e/(1 + e) below, e = e^-|x|: no overflow, no cancellation. */
-  static double sigmoid(double x) {
-    double e = exp(-Math.abs(x));
+  static double sigmoidFromExp(double x, double e) {
     double r = 1 / (1 + e);
     return x < 0 ? e * r : r;
   }

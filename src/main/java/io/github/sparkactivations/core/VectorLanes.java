@@ -2,8 +2,6 @@ package io.github.sparkactivations.core;
 
 import static io.github.sparkactivations.core.FloatLanes.C10;
 import static io.github.sparkactivations.core.FloatLanes.C11;
-import static io.github.sparkactivations.core.FloatLanes.C12;
-import static io.github.sparkactivations.core.FloatLanes.C13;
 import static io.github.sparkactivations.core.FloatLanes.C2;
 import static io.github.sparkactivations.core.FloatLanes.C3;
 import static io.github.sparkactivations.core.FloatLanes.C4;
@@ -54,9 +52,80 @@ final class VectorLanes {
         : Optional.empty();
   }
 
+  /**
+   * {@link FloatLanes#shiftedExpSum}: e^-|y| lane by lane, {@link FloatLanes#exp}'s steps, for y =
+   * (z - shift) scale, summed, and y or e^-|y| stored. Written out in one method without helpers of
+   * its own, and larger than the JIT inlines: it is compiled on its own with every vector operation
+   * intrinsified, whatever the inlining budget of its callers (where a vector crosses a call the
+   * JIT did not inline, it is boxed, and the loop runs ten times slower). No branch depends on the
+   * arguments: a loop with one would run at half speed once every choice had been taken.
+   */
   static double shiftedExpSum(
       double[] z, int from, int to, double shift, double scale, boolean storeExp) {
-    return loop(z, from, to, storeExp ? STORE_EXP : STORE_SHIFTED, shift, scale);
+    VectorMask<Double> storeShifted = SPECIES.maskAll(!storeExp);
+    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+    DoubleVector shifter = DoubleVector.broadcast(SPECIES, SHIFTER);
+    DoubleVector ln2Hi = DoubleVector.broadcast(SPECIES, LN2_HI);
+    DoubleVector ln2Lo = DoubleVector.broadcast(SPECIES, LN2_LO);
+    DoubleVector c2 = DoubleVector.broadcast(SPECIES, C2);
+    DoubleVector c3 = DoubleVector.broadcast(SPECIES, C3);
+    DoubleVector c4 = DoubleVector.broadcast(SPECIES, C4);
+    DoubleVector c5 = DoubleVector.broadcast(SPECIES, C5);
+    DoubleVector c6 = DoubleVector.broadcast(SPECIES, C6);
+    DoubleVector c7 = DoubleVector.broadcast(SPECIES, C7);
+    DoubleVector c8 = DoubleVector.broadcast(SPECIES, C8);
+    DoubleVector c9 = DoubleVector.broadcast(SPECIES, C9);
+    DoubleVector sums = DoubleVector.zero(SPECIES);
+    int i = from;
+    for (; i + LANES <= to; i += LANES) {
+      DoubleVector y = DoubleVector.fromArray(SPECIES, z, i).sub(shift).mul(scale);
+      DoubleVector x = y.abs().neg();
+      DoubleVector t = x.fma(LOG2E, SHIFTER);
+      DoubleVector minusK = shifter.sub(t);
+      DoubleVector r = minusK.fma(ln2Hi, x);
+      r = minusK.fma(ln2Lo, r);
+      DoubleVector p = r.fma(C11, C10);
+      p = p.fma(r, c9);
+      p = p.fma(r, c8);
+      p = p.fma(r, c7);
+      p = p.fma(r, c6);
+      p = p.fma(r, c5);
+      p = p.fma(r, c4);
+      p = p.fma(r, c3);
+      p = p.fma(r, c2);
+      p = p.fma(r, one);
+      p = p.fma(r, one);
+      DoubleVector powerOfTwo =
+          t.reinterpretAsLongs()
+              .add(EXPONENT_BIAS)
+              .lanewise(VectorOperators.LSHL, 52)
+              .reinterpretAsDoubles();
+      DoubleVector e = p.mul(powerOfTwo).blend(0.0, x.lt(LOWEST));
+      e.blend(y, storeShifted).intoArray(z, i);
+      sums = sums.add(e);
+    }
+    return FloatLanes.total(
+        sums.lane(0), sums.lane(1), sums.lane(2), sums.lane(3), z, i, to, shift, scale, storeExp);
+  }
+
+  /** {@link FloatLanes#sigmoidFromExp}, four values at a time. */
+  static void sigmoidFromExp(
+      float[] x, int offset, double[] z, int length, float[] out, int outOffset) {
+    int i = 0;
+    for (; i + LANES <= length; i += LANES) {
+      DoubleVector e = DoubleVector.fromArray(SPECIES, z, i);
+      DoubleVector q = DoubleVector.broadcast(SPECIES, 1.0).div(e.add(1.0));
+      VectorMask<Double> negative =
+          ((DoubleVector)
+                  FloatVector.fromArray(HALF_FLOATS, x, offset + i)
+                      .convertShape(VectorOperators.F2D, SPECIES, 0))
+              .lt(0.0);
+      ((FloatVector) q.blend(e.mul(q), negative).convertShape(VectorOperators.D2F, HALF_FLOATS, 0))
+          .intoArray(out, outOffset + i);
+    }
+    for (; i < length; i++) {
+      out[outOffset + i] = (float) FloatLanes.sigmoidFromExp(x[offset + i], z[i]);
+    }
   }
 
   /**
@@ -135,90 +204,5 @@ final class VectorLanes {
       i++;
     }
     return i;
-  }
-
-  static void sigmoid(double[] z, int from, int to) {
-    loop(z, from, to, SIGMOID, 0, 1);
-  }
-
-  private static final int STORE_SHIFTED = 0;
-  private static final int STORE_EXP = 1;
-  private static final int SIGMOID = 2;
-
-  /**
-   * The one vector loop: e^y lane by lane, {@link FloatLanes#exp}'s steps, for y = (z - shift)
-   * scale (summed, y or e^y stored: {@link FloatLanes#shiftedExpSum}) or y = -|z| (SIGMOID, {@link
-   * FloatLanes#sigmoid}'s steps). Written out in one method without helpers of its own, and larger
-   * than the JIT inlines: it is compiled on its own with every vector operation intrinsified,
-   * whatever the inlining budget of its callers (where a vector crosses a call the JIT did not
-   * inline, it is boxed, and the loop runs ten times slower).
-   */
-  private static double loop(double[] z, int from, int to, int mode, double shift, double scale) {
-    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
-    DoubleVector ln2Hi = DoubleVector.broadcast(SPECIES, LN2_HI);
-    DoubleVector ln2Lo = DoubleVector.broadcast(SPECIES, LN2_LO);
-    DoubleVector c2 = DoubleVector.broadcast(SPECIES, C2);
-    DoubleVector c3 = DoubleVector.broadcast(SPECIES, C3);
-    DoubleVector c4 = DoubleVector.broadcast(SPECIES, C4);
-    DoubleVector c5 = DoubleVector.broadcast(SPECIES, C5);
-    DoubleVector c6 = DoubleVector.broadcast(SPECIES, C6);
-    DoubleVector c7 = DoubleVector.broadcast(SPECIES, C7);
-    DoubleVector c8 = DoubleVector.broadcast(SPECIES, C8);
-    DoubleVector c9 = DoubleVector.broadcast(SPECIES, C9);
-    DoubleVector c10 = DoubleVector.broadcast(SPECIES, C10);
-    DoubleVector c11 = DoubleVector.broadcast(SPECIES, C11);
-    DoubleVector sums = DoubleVector.zero(SPECIES);
-    int i = from;
-    for (; i + LANES <= to; i += LANES) {
-      DoubleVector x = DoubleVector.fromArray(SPECIES, z, i);
-      DoubleVector y = mode == SIGMOID ? x.abs().neg() : x.sub(shift).mul(scale);
-      DoubleVector t = y.fma(LOG2E, SHIFTER);
-      DoubleVector minusK = t.sub(SHIFTER).neg();
-      DoubleVector r = minusK.fma(ln2Hi, y);
-      r = minusK.fma(ln2Lo, r);
-      DoubleVector p = r.fma(C13, C12);
-      p = p.fma(r, c11);
-      p = p.fma(r, c10);
-      p = p.fma(r, c9);
-      p = p.fma(r, c8);
-      p = p.fma(r, c7);
-      p = p.fma(r, c6);
-      p = p.fma(r, c5);
-      p = p.fma(r, c4);
-      p = p.fma(r, c3);
-      p = p.fma(r, c2);
-      p = p.fma(r, one);
-      p = p.fma(r, one);
-      DoubleVector powerOfTwo =
-          t.reinterpretAsLongs()
-              .add(EXPONENT_BIAS)
-              .lanewise(VectorOperators.LSHL, 52)
-              .reinterpretAsDoubles();
-      DoubleVector e = p.mul(powerOfTwo).blend(0.0, y.lt(LOWEST));
-      if (mode == SIGMOID) {
-        DoubleVector q = one.div(e.add(1.0));
-        q.blend(e.mul(q), x.lt(0.0)).intoArray(z, i);
-      } else {
-        (mode == STORE_EXP ? e : y).intoArray(z, i);
-        sums = sums.add(e);
-      }
-    }
-    if (mode == SIGMOID) {
-      for (; i < to; i++) {
-        z[i] = FloatLanes.sigmoid(z[i]);
-      }
-      return 0;
-    }
-    return FloatLanes.total(
-        sums.lane(0),
-        sums.lane(1),
-        sums.lane(2),
-        sums.lane(3),
-        z,
-        i,
-        to,
-        shift,
-        scale,
-        mode == STORE_EXP);
   }
 }
