@@ -335,14 +335,11 @@ public final class ArrayKernels {
       z[p] = 0; // (pivot - pivot) scale
       double logTotal = Logarithm.log1p(rest, 0).hi();
       double zero = signedZero(rest, z, 0, length, p);
-      for (int i = 0; i < length; i++) {
-        double v = z[i] - logTotal;
-        out[outOffset + i] = (float) (v == 0 ? zero : v);
-      }
+      FloatLanes.shiftScaleAndNarrow(z, length, logTotal, 1, zero, out, outOffset);
       return;
     }
     double reciprocal = 1 / FloatLanes.shiftedExpSum(z, 0, length, shift, scale, true);
-    FloatLanes.scaleAndNarrow(z, length, reciprocal, out, outOffset);
+    FloatLanes.shiftScaleAndNarrow(z, length, 0, reciprocal, 0.0, out, outOffset);
   }
 
   /**

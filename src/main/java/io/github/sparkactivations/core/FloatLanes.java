@@ -21,7 +21,7 @@ final class FloatLanes {
   private FloatLanes() {}
 
   /** Shorter ranges take the scalar loops: their setup would cost more than the vectors save. */
-  static final int VECTOR_MINIMUM = 16;
+  static final int VECTOR_MINIMUM = 8;
 
   /** Lanes per vector, and partial sums per range in both forms. */
   static final int LANES = 4;
@@ -110,14 +110,32 @@ final class FloatLanes {
     }
   }
 
-  /** out[outOffset + i] = z[i] factor rounded to float, i in [0, length). */
-  static void scaleAndNarrow(double[] z, int length, double factor, float[] out, int outOffset) {
+  /**
+   * out[outOffset + i] = v rounded to float for i in [0, length), v = (z[i] - shift) scale, and
+   * {@code zero} where v is zero: the caller chooses its sign.
+   */
+  static void shiftScaleAndNarrow(
+      double[] z, int length, double shift, double scale, double zero, float[] out, int outOffset) {
     if (VECTOR && length >= VECTOR_MINIMUM) {
-      VectorLanes.scaleAndNarrow(z, length, factor, out, outOffset);
+      VectorLanes.shiftScaleAndNarrow(z, length, shift, scale, zero, out, outOffset);
       return;
     }
-    for (int i = 0; i < length; i++) {
-      out[outOffset + i] = (float) (z[i] * factor);
+    scalarShiftScaleAndNarrow(z, 0, length, shift, scale, zero, out, outOffset);
+  }
+
+  /** {@link #shiftScaleAndNarrow} over [from, to). */
+  static void scalarShiftScaleAndNarrow(
+      double[] z,
+      int from,
+      int to,
+      double shift,
+      double scale,
+      double zero,
+      float[] out,
+      int outOffset) {
+    for (int i = from; i < to; i++) {
+      double v = (z[i] - shift) * scale;
+      out[outOffset + i] = (float) (v == 0 ? zero : v);
     }
   }
 

@@ -105,9 +105,9 @@ public final class Kernels {
   }
 
   /**
-   * sigmoid(x) as hi + lo close enough for sigmoid and silu, which round it once next: their e^-|x|
-   * comes from {@link Exponential#shortExp}, the kernels that go on computing with it take {@link
-   * #sigmoidSum}.
+   * sigmoid(x) as hi + lo close enough for the kernels that round it, or x times it, once next
+   * (sigmoid, silu, the tanh form of GELU): their e^-|x| comes from {@link Exponential#shortExp}.
+   * tanh_shrink, whose sum cancels bits of it, takes {@link #sigmoidSum}.
    */
   private static DoubleDouble sigmoidToRound(double x) {
     return sigmoidQuotient(x >= 0, Exponential.shortExp(-Math.abs(x))); // NaN stays NaN
@@ -295,7 +295,7 @@ public final class Kernels {
       DoubleDouble half = Exponential.exp(u);
       return xTimesSquare(x, half.hi(), Math.fma(half.hi(), uError, half.lo()));
     }
-    DoubleDouble sigmoid = sigmoidSum(2 * u);
+    DoubleDouble sigmoid = sigmoidToRound(2 * u);
     double s = sigmoid.hi();
     return Math.fma(x, s, x * (sigmoid.lo() + s * (1 - s) * (2 * uError)));
   }

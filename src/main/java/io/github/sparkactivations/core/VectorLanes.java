@@ -176,19 +176,16 @@ final class VectorLanes {
     }
   }
 
-  /** {@link FloatLanes#scaleAndNarrow}, four values at a time. */
-  static void scaleAndNarrow(double[] z, int length, double factor, float[] out, int outOffset) {
+  /** {@link FloatLanes#shiftScaleAndNarrow}, four values at a time. */
+  static void shiftScaleAndNarrow(
+      double[] z, int length, double shift, double scale, double zero, float[] out, int outOffset) {
     int i = 0;
     for (; i + LANES <= length; i += LANES) {
-      ((FloatVector)
-              DoubleVector.fromArray(SPECIES, z, i)
-                  .mul(factor)
-                  .convertShape(VectorOperators.D2F, HALF_FLOATS, 0))
+      DoubleVector v = DoubleVector.fromArray(SPECIES, z, i).sub(shift).mul(scale);
+      ((FloatVector) v.blend(zero, v.eq(0.0)).convertShape(VectorOperators.D2F, HALF_FLOATS, 0))
           .intoArray(out, outOffset + i);
     }
-    for (; i < length; i++) {
-      out[outOffset + i] = (float) (z[i] * factor);
-    }
+    FloatLanes.scalarShiftScaleAndNarrow(z, i, length, shift, scale, zero, out, outOffset);
   }
 
   /** {@link FloatLanes#indexOf}, eight floats at a time. */

@@ -49,7 +49,7 @@ class FloatLanesTest {
     List<double[]> rows = new ArrayList<>();
     rows.add(HARD.clone());
     for (int trial = 0; trial < 400; trial++) {
-      int n = 16 + random.nextInt(trial < 300 ? 48 : 1200);
+      int n = 4 + random.nextInt(trial < 300 ? 48 : 1200);
       double[] row = new double[n];
       for (int i = 0; i < n; i++) {
         row[i] =
@@ -113,7 +113,7 @@ class FloatLanesTest {
   void theVectorSearchesAndConversionsGiveTheScalarResults() {
     SplittableRandom random = new SplittableRandom(11);
     for (int trial = 0; trial < 2_000; trial++) {
-      int n = 16 + random.nextInt(trial < 1_500 ? 48 : 600);
+      int n = 1 + random.nextInt(trial < 1_500 ? 48 : 600);
       float[] row = new float[n];
       for (int i = 0; i < n; i++) {
         row[i] =
@@ -127,14 +127,17 @@ class FloatLanesTest {
       }
       double[] wide = new double[n];
       VectorLanes.widen(row, 0, n, wide);
-      float[] narrowed = new float[n + 1];
-      double factor = random.nextBoolean() ? 1 : random.nextDouble(1e-3, 1);
-      VectorLanes.scaleAndNarrow(wide, n, factor, narrowed, 1);
+      // Shifted by one of the row's values (zero differences), scaled, a zero of either sign.
+      double shift = random.nextBoolean() ? 0 : row[random.nextInt(n)];
+      double scale = random.nextBoolean() ? 1 : random.nextDouble(1e-3, 1);
+      double zero = random.nextBoolean() ? 0.0 : -0.0;
+      float[] scalar = new float[n + 1];
+      float[] vector = new float[n + 1];
+      FloatLanes.scalarShiftScaleAndNarrow(wide, 0, n, shift, scale, zero, scalar, 1);
+      VectorLanes.shiftScaleAndNarrow(wide, n, shift, scale, zero, vector, 1);
       for (int i = 0; i < n; i++) {
         assertEquals(Double.doubleToLongBits(row[i]), Double.doubleToLongBits(wide[i]));
-        assertEquals(
-            Float.floatToIntBits((float) (wide[i] * factor)),
-            Float.floatToIntBits(narrowed[i + 1]));
+        assertEquals(Float.floatToIntBits(scalar[i + 1]), Float.floatToIntBits(vector[i + 1]));
       }
       int from = random.nextInt(3);
       for (boolean largest : new boolean[] {true, false}) {
