@@ -131,15 +131,17 @@ class FloatLanesTest {
       double shift = random.nextBoolean() ? 0 : row[random.nextInt(n)];
       double scale = random.nextBoolean() ? 1 : random.nextDouble(1e-3, 1);
       double zero = random.nextBoolean() ? 0.0 : -0.0;
-      float[] scalar = new float[n + 1];
-      float[] vector = new float[n + 1];
-      FloatLanes.scalarShiftScaleAndNarrow(wide, 0, n, shift, scale, zero, scalar, 1);
-      VectorLanes.shiftScaleAndNarrow(wide, n, shift, scale, zero, vector, 1);
+      float[] scalarNarrowed = new float[n + 1];
+      float[] vectorNarrowed = new float[n + 1];
+      FloatLanes.scalarShiftScaleAndNarrow(wide, 0, n, shift, scale, zero, scalarNarrowed, 1);
+      VectorLanes.shiftScaleAndNarrow(wide, n, shift, scale, zero, vectorNarrowed, 1);
       for (int i = 0; i < n; i++) {
         assertEquals(Double.doubleToLongBits(row[i]), Double.doubleToLongBits(wide[i]));
-        assertEquals(Float.floatToIntBits(scalar[i + 1]), Float.floatToIntBits(vector[i + 1]));
+        assertEquals(
+            Float.floatToIntBits(scalarNarrowed[i + 1]),
+            Float.floatToIntBits(vectorNarrowed[i + 1]));
       }
-      int from = random.nextInt(3);
+      int from = random.nextInt(Math.min(3, n));
       for (boolean largest : new boolean[] {true, false}) {
         float scalar = FloatLanes.scalarExtreme(row, from, n, largest);
         float vector = VectorLanes.extreme(row, from, n, largest);
