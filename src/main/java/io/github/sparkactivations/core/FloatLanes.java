@@ -20,7 +20,10 @@ final class FloatLanes {
 
   private FloatLanes() {}
 
-  /** Shorter ranges take the scalar loops: their setup would cost more than the vectors save. */
+  /**
+   * Shorter ranges take the scalar loops: their setup would cost more than the vectors save (and
+   * the float searches read eight values at a time).
+   */
   static final int VECTOR_MINIMUM = 8;
 
   /** Lanes per vector, and partial sums per range in both forms. */

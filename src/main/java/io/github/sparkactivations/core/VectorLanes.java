@@ -129,37 +129,36 @@ final class VectorLanes {
   }
 
   /**
-   * {@link FloatLanes#extreme}, eight floats at a time in four running extremes: the JIT's max and
-   * min of floats are several instructions (NaN and -0 as {@link Math#max} has them), and one chain
-   * of them would wait on itself.
+   * {@link FloatLanes#extreme} of at least eight floats, eight at a time: in four running extremes
+   * over long ranges (the JIT's max and min of floats are several instructions, NaN and -0 as
+   * {@link Math#max} has them, and one chain of them would wait on itself), and the last eight
+   * values as one more vector, which may take some values twice.
    */
   static float extreme(float[] x, int from, int to, boolean largest) {
-    FloatVector m0 = FloatVector.broadcast(FLOATS, x[from]);
-    FloatVector m1 = m0;
-    FloatVector m2 = m0;
-    FloatVector m3 = m0;
     int step = FLOATS.length();
-    int i = from;
-    for (; i + 4 * step <= to; i += 4 * step) {
-      FloatVector v0 = FloatVector.fromArray(FLOATS, x, i);
-      FloatVector v1 = FloatVector.fromArray(FLOATS, x, i + step);
-      FloatVector v2 = FloatVector.fromArray(FLOATS, x, i + 2 * step);
-      FloatVector v3 = FloatVector.fromArray(FLOATS, x, i + 3 * step);
-      m0 = largest ? m0.max(v0) : m0.min(v0);
-      m1 = largest ? m1.max(v1) : m1.min(v1);
-      m2 = largest ? m2.max(v2) : m2.min(v2);
-      m3 = largest ? m3.max(v3) : m3.min(v3);
+    FloatVector m = FloatVector.fromArray(FLOATS, x, from);
+    int i = from + step;
+    if (to - i >= 4 * step) {
+      FloatVector m1 = m;
+      FloatVector m2 = m;
+      FloatVector m3 = m;
+      for (; i + 4 * step <= to; i += 4 * step) {
+        FloatVector v0 = FloatVector.fromArray(FLOATS, x, i);
+        FloatVector v1 = FloatVector.fromArray(FLOATS, x, i + step);
+        FloatVector v2 = FloatVector.fromArray(FLOATS, x, i + 2 * step);
+        FloatVector v3 = FloatVector.fromArray(FLOATS, x, i + 3 * step);
+        m = largest ? m.max(v0) : m.min(v0);
+        m1 = largest ? m1.max(v1) : m1.min(v1);
+        m2 = largest ? m2.max(v2) : m2.min(v2);
+        m3 = largest ? m3.max(v3) : m3.min(v3);
+      }
+      m = largest ? m.max(m1).max(m2.max(m3)) : m.min(m1).min(m2.min(m3));
     }
-    for (; i + step <= to; i += step) {
-      FloatVector v = FloatVector.fromArray(FLOATS, x, i);
-      m0 = largest ? m0.max(v) : m0.min(v);
+    for (; i < to; i += step) {
+      FloatVector v = FloatVector.fromArray(FLOATS, x, Math.min(i, to - step));
+      m = largest ? m.max(v) : m.min(v);
     }
-    FloatVector m = largest ? m0.max(m1).max(m2.max(m3)) : m0.min(m1).min(m2.min(m3));
-    float extreme = m.reduceLanes(largest ? VectorOperators.MAX : VectorOperators.MIN);
-    for (; i < to; i++) {
-      extreme = largest ? Math.max(extreme, x[i]) : Math.min(extreme, x[i]);
-    }
-    return extreme;
+    return m.reduceLanes(largest ? VectorOperators.MAX : VectorOperators.MIN);
   }
 
   /** {@link FloatLanes#widen}, four values at a time. */
@@ -188,18 +187,18 @@ final class VectorLanes {
     FloatLanes.scalarShiftScaleAndNarrow(z, i, length, shift, scale, zero, out, outOffset);
   }
 
-  /** {@link FloatLanes#indexOf}, eight floats at a time. */
+  /**
+   * {@link FloatLanes#indexOf} in at least eight floats, eight at a time, the last eight values as
+   * one more vector (the values it takes twice were not equal).
+   */
   static int indexOf(float[] x, int from, int to, float value) {
-    int i = from;
-    for (; i + FLOATS.length() <= to; i += FLOATS.length()) {
-      VectorMask<Float> equal = FloatVector.fromArray(FLOATS, x, i).eq(value);
+    int step = FLOATS.length();
+    for (int i = from; ; i += step) {
+      int start = Math.min(i, to - step);
+      VectorMask<Float> equal = FloatVector.fromArray(FLOATS, x, start).eq(value);
       if (equal.anyTrue()) {
-        return i + equal.firstTrue();
+        return start + equal.firstTrue();
       }
     }
-    while (x[i] != value) {
-      i++;
-    }
-    return i;
   }
 }
