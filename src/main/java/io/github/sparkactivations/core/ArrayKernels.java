@@ -333,13 +333,23 @@ public final class ArrayKernels {
       z[p] = Double.NEGATIVE_INFINITY;
       double rest = FloatLanes.shiftedExpSum(z, 0, length, shift, scale, false);
       z[p] = 0; // (pivot - pivot) scale
-      double logTotal = Logarithm.log1p(rest, 0).hi();
+      double logTotal = log1pOfSum(rest);
       double zero = signedZero(rest, z, 0, length, p);
       FloatLanes.shiftScaleAndNarrow(z, length, logTotal, 1, zero, out, outOffset);
       return;
     }
     double reciprocal = 1 / FloatLanes.shiftedExpSum(z, 0, length, shift, scale, true);
     FloatLanes.shiftScaleAndNarrow(z, length, 0, reciprocal, 0.0, out, outOffset);
+  }
+
+  /**
+   * log(1 + r) for r >= 0 within a few double ulps, as r log(u)/(u - 1) with u = 1 + r rounded
+   * (Goldberg): the float kernels' rows wait on this one logarithm, and {@link Math#log} with a
+   * division beside it answers sooner than a log1p.
+   */
+  private static double log1pOfSum(double r) {
+    double u = 1 + r;
+    return u == 1 ? r : Math.log(u) * (r / (u - 1));
   }
 
   /**
