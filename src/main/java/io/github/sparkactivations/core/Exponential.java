@@ -136,10 +136,10 @@ final class Exponential {
   /**
    * e^x for x <= 0 as hi + lo within 2^-59 of exact (relative) where lo is normal (from -671 up;
    * below, hi alone is faithful): a shorter chain than {@link #exp} for a kernel that rounds a
-   * quotient of it once, where 2^-59 is a 64th of an ulp. The reduction r = x - k ln2/128 takes two
-   * fmas (rounding errors near 2^-62), the series stops at r^6/720 as in {@link #exp}, and
-   * 2^(j/128) e^r = tHi + (tHi (e^r - 1) + tLo) rounds only the small second term. From -708 down,
-   * where e^x is not normal, it is 0; NaN stays NaN.
+   * quotient or a product of it once, where 2^-59 is a 64th of an ulp. The reduction r = x - k
+   * ln2/128 takes two fmas (rounding errors near 2^-62), the series stops at r^6/720 as in {@link
+   * #exp}, and 2^(j/128) e^r = tHi + (tHi (e^r - 1) + tLo) rounds only the small second term. From
+   * -708 down, where e^x is not normal, it is 0; NaN stays NaN.
    */
   static DoubleDouble shortExp(double x) {
     double hi;

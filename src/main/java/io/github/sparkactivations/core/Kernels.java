@@ -245,11 +245,23 @@ public final class Kernels {
     DoubleDouble erfcx = ErrorFunction.erfcx(aHi);
     double erfcxLo = erfcx.lo() - TWO_OVER_SQRT_PI * aLo;
     boolean tail = x < GELU_TAIL;
-    DoubleDouble e = Exponential.scaledExp(-square, tail ? TAIL_SCALE : 0);
-    double eLo = e.lo() - e.hi() * squareErr;
+    // e^-a^2: the result is a product with it, rounded once (or 1 minus half of one, which cannot
+    // cancel), so the short exponential serves but in the scaled tail. Each record is read in its
+    // own branch, so that escape analysis removes both.
+    double eHi;
+    double eLo;
+    if (tail) {
+      DoubleDouble e = Exponential.scaledExp(-square, TAIL_SCALE);
+      eHi = e.hi();
+      eLo = e.lo() - e.hi() * squareErr;
+    } else {
+      DoubleDouble e = Exponential.shortExp(-square);
+      eHi = e.hi();
+      eLo = e.lo() - e.hi() * squareErr;
+    }
     // erfc(a), scaled below zero, as p + pErr
-    double p = e.hi() * erfcx.hi();
-    double pErr = Math.fma(e.hi(), erfcx.hi(), -p) + (e.hi() * erfcxLo + eLo * erfcx.hi());
+    double p = eHi * erfcx.hi();
+    double pErr = Math.fma(eHi, erfcx.hi(), -p) + (eHi * erfcxLo + eLo * erfcx.hi());
     if (x < 0) {
       double m = x * p;
       // pErr holds the first-order terms, up to 2^-43 of p
