@@ -78,23 +78,14 @@ public final class ArrayKernels {
 
   /** The range's values as a new double array: how float input reaches the double kernels. */
   public static double[] widen(float[] x, int offset, int length) {
-    return widenInto(x, offset, length, new double[length]);
-  }
-
-  /** The range's values written to the front of {@code into}, which is returned. */
-  private static double[] widenInto(float[] x, int offset, int length, double[] into) {
-    for (int i = 0; i < length; i++) {
-      into[i] = x[offset + i];
-    }
-    return into;
+    double[] wide = new double[length];
+    FloatLanes.widen(x, offset, length, wide);
+    return wide;
   }
 
   /** Every value rounded once to float, written to {@code out} from {@code outOffset}. */
   public static void narrow(double[] values, float[] out, int outOffset) {
-    narrow(values, values.length, out, outOffset);
-  }
-
-  private static void narrow(double[] values, int length, float[] out, int outOffset) {
+    int length = values.length;
     for (int i = 0; i < length; i++) {
       out[outOffset + i] = (float) values[i];
     }
