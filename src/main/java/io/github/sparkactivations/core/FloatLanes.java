@@ -108,7 +108,12 @@ final class FloatLanes {
       VectorLanes.widen(x, offset, length, z);
       return;
     }
-    for (int i = 0; i < length; i++) {
+    scalarWiden(x, offset, z, 0, length);
+  }
+
+  /** {@link #widen} over z[from, to). */
+  static void scalarWiden(float[] x, int offset, double[] z, int from, int to) {
+    for (int i = from; i < to; i++) {
       z[i] = x[offset + i];
     }
   }
@@ -168,7 +173,13 @@ final class FloatLanes {
       VectorLanes.sigmoidFromExp(x, offset, z, length, out, outOffset);
       return;
     }
-    for (int i = 0; i < length; i++) {
+    scalarSigmoidFromExp(x, offset, z, 0, length, out, outOffset);
+  }
+
+  /** {@link #sigmoidFromExp(float[], int, double[], int, float[], int)} over [from, to). */
+  static void scalarSigmoidFromExp(
+      float[] x, int offset, double[] z, int from, int to, float[] out, int outOffset) {
+    for (int i = from; i < to; i++) {
       out[outOffset + i] = (float) sigmoidFromExp(x[offset + i], z[i]);
     }
   }

@@ -249,16 +249,17 @@ public final class Kernels {
     // cancel), so the short exponential serves but in the scaled tail. Each record is read in its
     // own branch, so that escape analysis removes both.
     double eHi;
-    double eLo;
+    double expLo;
     if (tail) {
       DoubleDouble e = Exponential.scaledExp(-square, TAIL_SCALE);
       eHi = e.hi();
-      eLo = e.lo() - e.hi() * squareErr;
+      expLo = e.lo();
     } else {
       DoubleDouble e = Exponential.shortExp(-square);
       eHi = e.hi();
-      eLo = e.lo() - e.hi() * squareErr;
+      expLo = e.lo();
     }
+    double eLo = expLo - eHi * squareErr;
     // erfc(a), scaled below zero, as p + pErr
     double p = eHi * erfcx.hi();
     double pErr = Math.fma(eHi, erfcx.hi(), -p) + (eHi * erfcxLo + eLo * erfcx.hi());

@@ -123,9 +123,7 @@ final class VectorLanes {
       ((FloatVector) q.blend(e.mul(q), negative).convertShape(VectorOperators.D2F, HALF_FLOATS, 0))
           .intoArray(out, outOffset + i);
     }
-    for (; i < length; i++) {
-      out[outOffset + i] = (float) FloatLanes.sigmoidFromExp(x[offset + i], z[i]);
-    }
+    FloatLanes.scalarSigmoidFromExp(x, offset, z, i, length, out, outOffset);
   }
 
   /**
@@ -170,9 +168,7 @@ final class VectorLanes {
                   .convertShape(VectorOperators.F2D, SPECIES, 0))
           .intoArray(z, i);
     }
-    for (; i < length; i++) {
-      z[i] = x[offset + i];
-    }
+    FloatLanes.scalarWiden(x, offset, z, i, length);
   }
 
   /** {@link FloatLanes#shiftScaleAndNarrow}, four values at a time. */
