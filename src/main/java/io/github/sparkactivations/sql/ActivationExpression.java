@@ -244,8 +244,10 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
     if (usesFloatKernel()) {
       float[] x = ArrayConversions.toFloats((ArrayData) input);
       if (x != null) {
-        s.apply(x, 0, x.length, x, 0);
-        return ArrayConversions.fromFloats(x);
+        int n = x.length;
+        float[] out = ArrayConversions.newFloatArray(n);
+        s.apply(x, 0, n, out, ArrayConversions.firstValue(n));
+        return ArrayConversions.overFloats(out, n);
       }
       if (activation().kind() == Kind.NORMALISING) {
         return null;
@@ -399,14 +401,16 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
   }
 
   /**
-   * A float kernel in place on the row copied into a buffer kept by the generated iterator (so per
-   * task), then one copy out: a fresh array per row would cost about as much as the copy. A row
-   * with a null element takes {@code whenNull}.
+   * A float kernel from the row copied into a buffer kept by the generated iterator (so per task)
+   * into the memory of the result: a fresh array per row would cost about as much as the copy, and
+   * the result written to a buffer and copied out would cost one more copy. A row with a null
+   * element takes {@code whenNull}.
    */
   private String floatKernelCode(CodegenContext ctx, ExprCode ev, String in, String whenNull) {
     String floats = rowBuffer(ctx, "float");
     String n = ctx.freshName("n");
-    String range = floats + ", 0, " + n + ", " + floats + ", 0";
+    String out = ctx.freshName("out");
+    String range = floats + ", 0, " + n + ", " + out + ", " + ARRAYS + ".firstValue(" + n + ")";
     return lengthAndCapacity(in, n, floats, "float")
         + "if ("
         + ARRAYS
@@ -417,13 +421,20 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
         + ", "
         + floats
         + ")) {\n"
+        + "float[] "
+        + out
+        + " = "
+        + ARRAYS
+        + ".newFloatArray("
+        + n
+        + ");\n"
         + kernelCall(ARRAY_KERNELS, range)
         + ";\n"
         + ev.value()
         + " = "
         + ARRAYS
-        + ".fromFloats("
-        + floats
+        + ".overFloats("
+        + out
         + ", "
         + n
         + ");\n} else {\n"

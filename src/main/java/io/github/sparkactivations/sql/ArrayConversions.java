@@ -14,6 +14,7 @@ import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.bitset.BitSetMethods;
 
 /**
  * Moves Spark arrays to and from primitive arrays for the kernels, without boxing. Called from
@@ -132,13 +133,28 @@ public final class ArrayConversions {
     return out;
   }
 
-  public static ArrayData fromFloats(float[] values) {
-    return fromFloats(values, values.length);
+  /**
+   * Memory for a Spark array of n floats with no null: a float array laid out as {@link
+   * UnsafeArrayData} (length, null bits, values), its length written, for a kernel to write the
+   * values from {@link #firstValue}(n) and {@link #overFloats} to wrap without copying them.
+   */
+  public static float[] newFloatArray(int n) {
+    // Padded to whole 8-byte words, as Spark's arrays are.
+    float[] memory = new float[firstValue(n) + n + (n & 1)];
+    Platform.putLong(memory, Platform.FLOAT_ARRAY_OFFSET, n);
+    return memory;
   }
 
-  /** A Spark array of the first {@code n} values. */
-  public static ArrayData fromFloats(float[] values, int n) {
-    return UnsafeArrayData.fromPrimitiveArray(values, Platform.FLOAT_ARRAY_OFFSET, n, 4);
+  /** Where the values start in {@link #newFloatArray}(n), after the header. */
+  public static int firstValue(int n) {
+    return UnsafeArrayData.calculateHeaderPortionInBytes(n) / Float.BYTES;
+  }
+
+  /** The Spark array over {@link #newFloatArray}(n)'s memory. */
+  public static ArrayData overFloats(float[] memory, int n) {
+    UnsafeArrayData array = new UnsafeArrayData();
+    array.pointTo(memory, Platform.FLOAT_ARRAY_OFFSET, Float.BYTES * memory.length);
+    return array;
   }
 
   /** top_k's result: (index, value) structs for the first {@code count} indices. */
@@ -153,7 +169,12 @@ public final class ArrayConversions {
     return new GenericArrayData(rows);
   }
 
+  /** Whether an element is null: in an {@link UnsafeArrayData}, 64 null bits at a time. */
   private static boolean hasNull(ArrayData array, int n) {
+    if (array instanceof UnsafeArrayData unsafe) {
+      long nullWords = (UnsafeArrayData.calculateHeaderPortionInBytes(n) - 8) / 8;
+      return BitSetMethods.anySet(unsafe.getBaseObject(), unsafe.getBaseOffset() + 8, nullWords);
+    }
     for (int i = 0; i < n; i++) {
       if (array.isNullAt(i)) {
         return true;

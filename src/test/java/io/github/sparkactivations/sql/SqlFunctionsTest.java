@@ -15,6 +15,7 @@ import io.github.sparkactivations.core.Parameter;
 import io.github.sparkactivations.core.Version;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -87,6 +88,33 @@ class SqlFunctionsTest {
             "argmax(x)",
             "top_k(x, 1)")) {
       assertEquals(null, value(f, "array(1.0D, NULL)"), f);
+    }
+  }
+
+  @Test
+  void aNullAnywhereInALongFloatArrayIsFound() {
+    // Spark keeps an array's null flags in words of 64: the float kernels test a word at a time.
+    int n = 130;
+    for (int position : new int[] {0, 63, 64, 129}) {
+      String array =
+          IntStream.range(0, n)
+              .mapToObj(i -> i == position ? "NULL" : "CAST(" + i + " AS FLOAT)")
+              .collect(Collectors.joining(", ", "array(", ")"));
+      assertEquals(null, value("softmax(x)", array), "softmax, null at " + position);
+      List<?> sigmoid = ScalaCollections.list((scala.collection.Seq<?>) value("sigmoid(x)", array));
+      assertEquals(n, sigmoid.size());
+      for (int i = 0; i < n; i++) {
+        // Only the null stays null; sigmoid(i) rounds to 1/2 at 0 and to 1 from 18 on (e^-18 is
+        // below half a float ulp of 1).
+        String where = "sigmoid element " + i + ", null at " + position;
+        if (i == position) {
+          assertEquals(null, sigmoid.get(i), where);
+        } else if (i == 0 || i >= 18) {
+          assertEquals(i == 0 ? 0.5f : 1.0f, sigmoid.get(i), where);
+        } else {
+          assertTrue(sigmoid.get(i) instanceof Float, where);
+        }
+      }
     }
   }
 
