@@ -21,6 +21,7 @@ import static io.github.sparkactivations.core.FloatLanes.SHIFTER;
 import java.util.Optional;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -127,24 +128,25 @@ final class VectorLanes {
   }
 
   /**
-   * {@link FloatLanes#extreme} of at least eight floats, eight at a time: in four running extremes
-   * over long ranges (the JIT's max and min of floats are several instructions, NaN and -0 as
-   * {@link Math#max} has them, and one chain of them would wait on itself), and the last eight
-   * values as one more vector, which may take some values twice.
+   * {@link FloatLanes#extreme} of at least eight floats, eight at a time as integer {@link #keys}
+   * (the JIT's max and min of floats are several instructions each, NaN and -0 as {@link Math#max}
+   * has them, and their reduction across lanes waits on a chain of them): four running extremes
+   * over long ranges (one chain would wait on itself), and the last eight values as one more
+   * vector, which may take some values twice.
    */
   static float extreme(float[] x, int from, int to, boolean largest) {
     int step = FLOATS.length();
-    FloatVector m = FloatVector.fromArray(FLOATS, x, from);
+    IntVector m = keys(x, from, largest);
     int i = from + step;
     if (to - i >= 4 * step) {
-      FloatVector m1 = m;
-      FloatVector m2 = m;
-      FloatVector m3 = m;
+      IntVector m1 = m;
+      IntVector m2 = m;
+      IntVector m3 = m;
       for (; i + 4 * step <= to; i += 4 * step) {
-        FloatVector v0 = FloatVector.fromArray(FLOATS, x, i);
-        FloatVector v1 = FloatVector.fromArray(FLOATS, x, i + step);
-        FloatVector v2 = FloatVector.fromArray(FLOATS, x, i + 2 * step);
-        FloatVector v3 = FloatVector.fromArray(FLOATS, x, i + 3 * step);
+        IntVector v0 = keys(x, i, largest);
+        IntVector v1 = keys(x, i + step, largest);
+        IntVector v2 = keys(x, i + 2 * step, largest);
+        IntVector v3 = keys(x, i + 3 * step, largest);
         m = largest ? m.max(v0) : m.min(v0);
         m1 = largest ? m1.max(v1) : m1.min(v1);
         m2 = largest ? m2.max(v2) : m2.min(v2);
@@ -153,10 +155,27 @@ final class VectorLanes {
       m = largest ? m.max(m1).max(m2.max(m3)) : m.min(m1).min(m2.min(m3));
     }
     for (; i < to; i += step) {
-      FloatVector v = FloatVector.fromArray(FLOATS, x, Math.min(i, to - step));
+      IntVector v = keys(x, Math.min(i, to - step), largest);
       m = largest ? m.max(v) : m.min(v);
     }
-    return m.reduceLanes(largest ? VectorOperators.MAX : VectorOperators.MIN);
+    int key = m.reduceLanes(largest ? VectorOperators.MAX : VectorOperators.MIN);
+    return Float.intBitsToFloat(key ^ ((key >> 31) & Integer.MAX_VALUE));
+  }
+
+  /**
+   * Eight floats from x[i] as integers in the order of their values: the bits, with those after the
+   * sign flipped where the sign is set (so -0 is below +0, as {@link Math#max} has them), and any
+   * NaN as the key that wins, which reads back as a NaN. Flipping is its own inverse.
+   */
+  private static IntVector keys(float[] x, int i, boolean largest) {
+    IntVector bits = FloatVector.fromArray(FLOATS, x, i).reinterpretAsInts();
+    IntVector negativeFlips =
+        bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, Integer.MAX_VALUE);
+    VectorMask<Integer> nan =
+        bits.lanewise(VectorOperators.AND, Integer.MAX_VALUE)
+            .compare(VectorOperators.GT, Float.floatToRawIntBits(Float.POSITIVE_INFINITY));
+    return bits.lanewise(VectorOperators.XOR, negativeFlips)
+        .blend(largest ? Integer.MAX_VALUE : Integer.MIN_VALUE, nan);
   }
 
   /** {@link FloatLanes#widen}, four values at a time. */

@@ -106,8 +106,20 @@ class FloatLanesTest {
 
   /** Values where a maximum or a search could depend on the order of comparisons. */
   private static final float[] HARD_FLOATS = {
-    0f, -0f, 1f, -1f, Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 3.5f, 3.5f
+    0f,
+    -0f,
+    1f,
+    -1f,
+    Float.MIN_VALUE,
+    -Float.MIN_VALUE,
+    Float.MAX_VALUE,
+    -Float.MAX_VALUE,
+    3.5f,
+    3.5f
   };
+
+  /** A NaN with its sign bit set, as other systems write them. */
+  private static final float NEGATIVE_NAN = Float.intBitsToFloat(0xffc00000);
 
   @Test
   void theVectorSearchesAndConversionsGiveTheScalarResults() {
@@ -123,7 +135,8 @@ class FloatLanesTest {
       }
       if (trial % 10 == 0) {
         row[random.nextInt(n)] =
-            new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}[trial % 3];
+            new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, NEGATIVE_NAN}
+                [trial / 10 % 4];
       }
       double[] wide = new double[n];
       VectorLanes.widen(row, 0, n, wide);
