@@ -72,14 +72,14 @@ public final class ArrayKernels {
    */
   public static void sigmoid(float[] x, int offset, int length, float[] out, int outOffset) {
     double[] z = widenToScratch(x, offset, length);
-    FloatLanes.shiftedExpSum(z, 0, length, 0, 1, true); // e^-|x|
+    FloatLanes.shiftedExpSum(z, length, 0, 1, true); // e^-|x|
     FloatLanes.sigmoidFromExp(x, offset, z, length, out, outOffset);
   }
 
   /** The range's values as a new double array: how float input reaches the double kernels. */
   public static double[] widen(float[] x, int offset, int length) {
     double[] wide = new double[length];
-    FloatLanes.widen(x, offset, length, wide);
+    FloatLanes.scalarWiden(x, offset, length, wide);
     return wide;
   }
 
@@ -99,16 +99,18 @@ public final class ArrayKernels {
   private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
 
   /**
-   * The range's values widened into the thread's scratch buffer, from index 0 (a new array for rows
-   * over {@link #SCRATCH_LIMIT}): allocating a row for each call cost the float kernels more than
-   * their arithmetic (1.3 of 2.9 ns per value on rows of 100). Widened in a loop of their own: the
-   * JIT's float-to-double conversion writes half a register and waits on its last writer, which
-   * fused with arithmetic chains each value to the one before.
+   * The range's values widened into the thread's scratch buffer, from index 0 and padded as {@link
+   * FloatLanes#widen} pads them (a new array for rows over {@link #SCRATCH_LIMIT}): allocating a
+   * row for each call cost the float kernels more than their arithmetic (1.3 of 2.9 ns per value on
+   * rows of 100). Widened in a loop of their own: the JIT's float-to-double conversion writes half
+   * a register and waits on its last writer, which fused with arithmetic chains each value to the
+   * one before.
    */
   private static double[] widenToScratch(float[] x, int offset, int length) {
-    double[] z = length > SCRATCH_LIMIT ? new double[length] : SCRATCH.get();
-    if (z.length < length) {
-      z = new double[Math.min(SCRATCH_LIMIT, Math.max(length, 2 * z.length))];
+    int padded = FloatLanes.padded(length);
+    double[] z = length > SCRATCH_LIMIT ? new double[padded] : SCRATCH.get();
+    if (z.length < padded) {
+      z = new double[Math.min(SCRATCH_LIMIT, Math.max(padded, 2 * z.length))];
       SCRATCH.set(z);
     }
     FloatLanes.widen(x, offset, length, z);
@@ -322,14 +324,14 @@ public final class ArrayKernels {
       // in one pass over the whole row.
       int p = FloatLanes.indexOf(x, offset, offset + length, pivot) - offset;
       z[p] = Double.NEGATIVE_INFINITY;
-      double rest = FloatLanes.shiftedExpSum(z, 0, length, shift, scale, false);
+      double rest = FloatLanes.shiftedExpSum(z, length, shift, scale, false);
       z[p] = 0; // (pivot - pivot) scale
       double logTotal = log1pOfSum(rest);
       double zero = signedZero(rest, z, 0, length, p);
       FloatLanes.shiftScaleAndNarrow(z, length, logTotal, 1, zero, out, outOffset);
       return;
     }
-    double reciprocal = 1 / FloatLanes.shiftedExpSum(z, 0, length, shift, scale, true);
+    double reciprocal = 1 / FloatLanes.shiftedExpSum(z, length, shift, scale, true);
     FloatLanes.shiftScaleAndNarrow(z, length, 0, reciprocal, 0.0, out, outOffset);
   }
 

@@ -1,5 +1,6 @@
 package io.github.sparkactivations.core;
 
+import java.util.Arrays;
 import org.apache.logging.log4j.LogManager;
 
 /**
@@ -11,10 +12,10 @@ import org.apache.logging.log4j.LogManager;
  * <p>Each kernel is defined lane by lane here ({@link #exp}, {@link #sigmoidFromExp(double,
  * double)}) and written a second time with the JDK's Vector API in {@link VectorLanes}: the same
  * operations in the same order, each of them an IEEE operation or an exact {@link Math#fma}, so
- * both give the same bits. Sums are split the same way in both: four partial sums over groups of
- * four, then the remainder. The vector loops run where the module {@code jdk.incubator.vector} is
- * in the JVM (Spark 4 starts its JVMs with it) and the range has at least {@link #VECTOR_MINIMUM}
- * values.
+ * both give the same bits. Sums are split the same way in both: a row is widened into whole groups
+ * of four, padded with -inf (whose exponential, 0, adds nothing), and summed in four partial sums,
+ * one per lane. The vector loops run where the module {@code jdk.incubator.vector} is in the JVM
+ * (Spark 4 starts its JVMs with it) and the range has at least {@link #VECTOR_MINIMUM} values.
  */
 final class FloatLanes {
 
@@ -71,16 +72,21 @@ final class FloatLanes {
     return PATH;
   }
 
+  /** A row's length rounded up to whole groups of {@link #LANES}: its length once widened. */
+  static int padded(int length) {
+    return (length + LANES - 1) & -LANES;
+  }
+
   /**
-   * Over [from, to): y_i = (z[i] - shift) scale (at most 0, or NaN), z[i] set to e^y_i if {@code
-   * storeExp}, else to y_i; returns the sum of the e^y_i.
+   * Over a widened row z[0, padded(length)): y_i = (z[i] - shift) scale (at most 0, or NaN), z[i]
+   * set to e^y_i if {@code storeExp}, else to y_i; returns the sum of the e^y_i.
    */
   static double shiftedExpSum(
-      double[] z, int from, int to, double shift, double scale, boolean storeExp) {
-    if (VECTOR && to - from >= VECTOR_MINIMUM) {
-      return VectorLanes.shiftedExpSum(z, from, to, shift, scale, storeExp);
+      double[] z, int length, double shift, double scale, boolean storeExp) {
+    if (VECTOR && length >= VECTOR_MINIMUM) {
+      return VectorLanes.shiftedExpSum(z, padded(length), shift, scale, storeExp);
     }
-    return scalarShiftedExpSum(z, from, to, shift, scale, storeExp);
+    return scalarShiftedExpSum(z, padded(length), shift, scale, storeExp);
   }
 
   /**
@@ -102,18 +108,22 @@ final class FloatLanes {
     return m;
   }
 
-  /** z[0, length) = x[offset, offset + length) widened. */
+  /**
+   * z[0, length) = x[offset, offset + length) widened, and -inf up to {@link #padded}(length),
+   * where the exponential's loops read whole groups.
+   */
   static void widen(float[] x, int offset, int length, double[] z) {
     if (VECTOR && length >= VECTOR_MINIMUM) {
       VectorLanes.widen(x, offset, length, z);
       return;
     }
-    scalarWiden(x, offset, z, 0, length);
+    scalarWiden(x, offset, length, z);
+    Arrays.fill(z, length, padded(length), Double.NEGATIVE_INFINITY);
   }
 
-  /** {@link #widen} over z[from, to). */
-  static void scalarWiden(float[] x, int offset, double[] z, int from, int to) {
-    for (int i = from; i < to; i++) {
+  /** z[0, length) = x[offset, offset + length) widened, no padding. */
+  static void scalarWiden(float[] x, int offset, int length, double[] z) {
+    for (int i = 0; i < length; i++) {
       z[i] = x[offset + i];
     }
   }
@@ -128,20 +138,12 @@ final class FloatLanes {
       VectorLanes.shiftScaleAndNarrow(z, length, shift, scale, zero, out, outOffset);
       return;
     }
-    scalarShiftScaleAndNarrow(z, 0, length, shift, scale, zero, out, outOffset);
+    scalarShiftScaleAndNarrow(z, length, shift, scale, zero, out, outOffset);
   }
 
-  /** {@link #shiftScaleAndNarrow} over [from, to). */
   static void scalarShiftScaleAndNarrow(
-      double[] z,
-      int from,
-      int to,
-      double shift,
-      double scale,
-      double zero,
-      float[] out,
-      int outOffset) {
-    for (int i = from; i < to; i++) {
+      double[] z, int length, double shift, double scale, double zero, float[] out, int outOffset) {
+    for (int i = 0; i < length; i++) {
       double v = (z[i] - shift) * scale;
       out[outOffset + i] = (float) (v == 0 ? zero : v);
     }
@@ -173,50 +175,30 @@ final class FloatLanes {
       VectorLanes.sigmoidFromExp(x, offset, z, length, out, outOffset);
       return;
     }
-    scalarSigmoidFromExp(x, offset, z, 0, length, out, outOffset);
+    scalarSigmoidFromExp(x, offset, z, length, out, outOffset);
   }
 
-  /** {@link #sigmoidFromExp(float[], int, double[], int, float[], int)} over [from, to). */
   static void scalarSigmoidFromExp(
-      float[] x, int offset, double[] z, int from, int to, float[] out, int outOffset) {
-    for (int i = from; i < to; i++) {
+      float[] x, int offset, double[] z, int length, float[] out, int outOffset) {
+    for (int i = 0; i < length; i++) {
       out[outOffset + i] = (float) sigmoidFromExp(x[offset + i], z[i]);
     }
   }
 
+  /** {@link #shiftedExpSum} over z[0, to), to a multiple of {@link #LANES}. */
   static double scalarShiftedExpSum(
-      double[] z, int from, int to, double shift, double scale, boolean storeExp) {
+      double[] z, int to, double shift, double scale, boolean storeExp) {
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;
     double s3 = 0;
-    int i = from;
-    for (; i + LANES <= to; i += LANES) {
+    for (int i = 0; i < to; i += LANES) {
       s0 += shiftedExp(z, i, shift, scale, storeExp);
       s1 += shiftedExp(z, i + 1, shift, scale, storeExp);
       s2 += shiftedExp(z, i + 2, shift, scale, storeExp);
       s3 += shiftedExp(z, i + 3, shift, scale, storeExp);
     }
-    return total(s0, s1, s2, s3, z, i, to, shift, scale, storeExp);
-  }
-
-  /** The partial sums added pairwise, plus the sum over the last values [i, to). */
-  static double total(
-      double s0,
-      double s1,
-      double s2,
-      double s3,
-      double[] z,
-      int i,
-      int to,
-      double shift,
-      double scale,
-      boolean storeExp) {
-    double rest = 0;
-    for (; i < to; i++) {
-      rest += shiftedExp(z, i, shift, scale, storeExp);
-    }
-    return ((s0 + s1) + (s2 + s3)) + rest;
+    return (s0 + s1) + (s2 + s3);
   }
 
   /**

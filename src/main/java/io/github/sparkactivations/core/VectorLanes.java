@@ -18,12 +18,15 @@ import static io.github.sparkactivations.core.FloatLanes.LOG2E;
 import static io.github.sparkactivations.core.FloatLanes.LOWEST;
 import static io.github.sparkactivations.core.FloatLanes.SHIFTER;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -61,8 +64,7 @@ final class VectorLanes {
    * JIT did not inline, it is boxed, and the loop runs ten times slower). No branch depends on the
    * arguments: a loop with one would run at half speed once every choice had been taken.
    */
-  static double shiftedExpSum(
-      double[] z, int from, int to, double shift, double scale, boolean storeExp) {
+  static double shiftedExpSum(double[] z, int to, double shift, double scale, boolean storeExp) {
     VectorMask<Double> storeShifted = SPECIES.maskAll(!storeExp);
     DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
     DoubleVector shifter = DoubleVector.broadcast(SPECIES, SHIFTER);
@@ -77,8 +79,7 @@ final class VectorLanes {
     DoubleVector c8 = DoubleVector.broadcast(SPECIES, C8);
     DoubleVector c9 = DoubleVector.broadcast(SPECIES, C9);
     DoubleVector sums = DoubleVector.zero(SPECIES);
-    int i = from;
-    for (; i + LANES <= to; i += LANES) {
+    for (int i = 0; i + LANES <= to; i += LANES) {
       DoubleVector y = DoubleVector.fromArray(SPECIES, z, i).sub(shift).mul(scale);
       DoubleVector x = y.abs().neg();
       DoubleVector t = x.fma(LOG2E, SHIFTER);
@@ -105,26 +106,30 @@ final class VectorLanes {
       e.blend(y, storeShifted).intoArray(z, i);
       sums = sums.add(e);
     }
-    return FloatLanes.total(
-        sums.lane(0), sums.lane(1), sums.lane(2), sums.lane(3), z, i, to, shift, scale, storeExp);
+    return (sums.lane(0) + sums.lane(1)) + (sums.lane(2) + sums.lane(3));
   }
 
-  /** {@link FloatLanes#sigmoidFromExp}, four values at a time. */
+  /**
+   * {@link FloatLanes#sigmoidFromExp}, four values at a time, the last four values as one more
+   * vector: worked out first and stored last, as out may be x, whose signs it reads.
+   */
   static void sigmoidFromExp(
       float[] x, int offset, double[] z, int length, float[] out, int outOffset) {
-    int i = 0;
-    for (; i + LANES <= length; i += LANES) {
-      DoubleVector e = DoubleVector.fromArray(SPECIES, z, i);
-      DoubleVector q = DoubleVector.broadcast(SPECIES, 1.0).div(e.add(1.0));
-      VectorMask<Double> negative =
-          ((DoubleVector)
-                  FloatVector.fromArray(HALF_FLOATS, x, offset + i)
-                      .convertShape(VectorOperators.F2D, SPECIES, 0))
-              .lt(0.0);
-      ((FloatVector) q.blend(e.mul(q), negative).convertShape(VectorOperators.D2F, HALF_FLOATS, 0))
-          .intoArray(out, outOffset + i);
+    int last = length - LANES;
+    FloatVector lastValues = sigmoidFromExp(x, offset + last, z, last);
+    for (int i = 0; i < last; i += LANES) {
+      sigmoidFromExp(x, offset + i, z, i).intoArray(out, outOffset + i);
     }
-    FloatLanes.scalarSigmoidFromExp(x, offset, z, i, length, out, outOffset);
+    lastValues.intoArray(out, outOffset + last);
+  }
+
+  /** Sigmoid of four floats from x[at], given e^-|x| from z[zAt], rounded to float. */
+  private static FloatVector sigmoidFromExp(float[] x, int at, double[] z, int zAt) {
+    DoubleVector e = DoubleVector.fromArray(SPECIES, z, zAt);
+    DoubleVector q = DoubleVector.broadcast(SPECIES, 1.0).div(e.add(1.0));
+    VectorMask<Double> negative = widened(x, at).lt(0.0);
+    return (FloatVector)
+        q.blend(e.mul(q), negative).convertShape(VectorOperators.D2F, HALF_FLOATS, 0);
   }
 
   /**
@@ -178,28 +183,54 @@ final class VectorLanes {
         .blend(largest ? Integer.MAX_VALUE : Integer.MIN_VALUE, nan);
   }
 
-  /** {@link FloatLanes#widen}, four values at a time. */
+  /**
+   * {@link FloatLanes#widen} of at least four floats, four at a time. The last values and their
+   * padding are one vector, from the last four floats moved down a lane or more, so that the
+   * exponential's loop reads it as it was stored (a vector read of values stored one at a time
+   * cannot take them from the pending stores, and waits for all of them).
+   */
   static void widen(float[] x, int offset, int length, double[] z) {
     int i = 0;
     for (; i + LANES <= length; i += LANES) {
-      ((DoubleVector)
-              FloatVector.fromArray(HALF_FLOATS, x, offset + i)
-                  .convertShape(VectorOperators.F2D, SPECIES, 0))
+      widened(x, offset + i).intoArray(z, i);
+    }
+    int rest = length - i;
+    if (rest > 0) {
+      widened(x, offset + length - LANES)
+          .rearrange(LAST_VALUES_FIRST.get(rest))
+          .blend(Double.NEGATIVE_INFINITY, PADDING.get(rest))
           .intoArray(z, i);
     }
-    FloatLanes.scalarWiden(x, offset, z, i, length);
   }
 
-  /** {@link FloatLanes#shiftScaleAndNarrow}, four values at a time. */
+  private static DoubleVector widened(float[] x, int at) {
+    return (DoubleVector)
+        FloatVector.fromArray(HALF_FLOATS, x, at).convertShape(VectorOperators.F2D, SPECIES, 0);
+  }
+
+  /** For r values left over: lanes 4 - r to 3 moved to lanes 0 to r - 1. */
+  private static final List<VectorShuffle<Double>> LAST_VALUES_FIRST =
+      IntStream.range(0, LANES)
+          .mapToObj(
+              r -> VectorShuffle.fromOp(SPECIES, lane -> Math.min(LANES - r + lane, LANES - 1)))
+          .toList();
+
+  /** For r values left over: lanes r to 3. */
+  private static final List<VectorMask<Double>> PADDING =
+      IntStream.range(0, LANES).mapToObj(r -> SPECIES.indexInRange(-r, LANES - r)).toList();
+
+  /**
+   * {@link FloatLanes#shiftScaleAndNarrow} of at least four values, four at a time, the last four
+   * as one more vector (rounding some values twice, to the same floats).
+   */
   static void shiftScaleAndNarrow(
       double[] z, int length, double shift, double scale, double zero, float[] out, int outOffset) {
-    int i = 0;
-    for (; i + LANES <= length; i += LANES) {
-      DoubleVector v = DoubleVector.fromArray(SPECIES, z, i).sub(shift).mul(scale);
+    for (int i = 0; i < length; i += LANES) {
+      int at = Math.min(i, length - LANES);
+      DoubleVector v = DoubleVector.fromArray(SPECIES, z, at).sub(shift).mul(scale);
       ((FloatVector) v.blend(zero, v.eq(0.0)).convertShape(VectorOperators.D2F, HALF_FLOATS, 0))
-          .intoArray(out, outOffset + i);
+          .intoArray(out, outOffset + at);
     }
-    FloatLanes.scalarShiftScaleAndNarrow(z, i, length, shift, scale, zero, out, outOffset);
   }
 
   /**

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -64,30 +65,26 @@ class FloatLanesTest {
       // Shifted by a value above the row (or 0), scaled by a positive factor (or 1).
       double shift = random.nextBoolean() ? 0 : random.nextDouble(0, 5);
       double scale = random.nextBoolean() ? 1 : random.nextDouble(0.1, 3);
-      for (int from : new int[] {0, 1, 3}) {
-        for (boolean storeExp : new boolean[] {true, false}) {
-          double[] scalar = row.clone();
-          double[] vector = row.clone();
-          assertSameBits(
-              FloatLanes.scalarShiftedExpSum(scalar, from, n, shift, scale, storeExp),
-              VectorLanes.shiftedExpSum(vector, from, n, shift, scale, storeExp),
-              "sum of e^x, n = " + n + ", storeExp " + storeExp);
-          assertSameBits(scalar, vector, "stored values, n = " + n + ", storeExp " + storeExp);
-        }
+      for (boolean storeExp : new boolean[] {true, false}) {
+        double[] scalar = padded(row);
+        double[] vector = padded(row);
+        assertSameBits(
+            FloatLanes.scalarShiftedExpSum(scalar, scalar.length, shift, scale, storeExp),
+            VectorLanes.shiftedExpSum(vector, vector.length, shift, scale, storeExp),
+            "sum of e^x, n = " + n + ", storeExp " + storeExp);
+        assertSameBits(scalar, vector, "stored values, n = " + n + ", storeExp " + storeExp);
       }
       // sigmoid takes either sign: half the row mirrored, as floats.
       float[] mixed = new float[n];
+      double[] widened = new double[n];
       for (int i = 0; i < n; i++) {
         mixed[i] = (float) (i % 2 == 0 ? -row[i] : row[i]);
+        widened[i] = mixed[i];
       }
-      double[] scalar = new double[n];
-      double[] vector = new double[n];
-      for (int i = 0; i < n; i++) {
-        scalar[i] = mixed[i];
-        vector[i] = mixed[i];
-      }
-      FloatLanes.scalarShiftedExpSum(scalar, 0, n, 0, 1, true);
-      VectorLanes.shiftedExpSum(vector, 0, n, 0, 1, true);
+      double[] scalar = padded(widened);
+      double[] vector = padded(widened);
+      FloatLanes.scalarShiftedExpSum(scalar, scalar.length, 0, 1, true);
+      VectorLanes.shiftedExpSum(vector, vector.length, 0, 1, true);
       assertSameBits(scalar, vector, "e^-|x| of either sign, n = " + n);
       float[] scalarSigmoid = new float[n];
       float[] vectorSigmoid = new float[n];
@@ -95,13 +92,27 @@ class FloatLanesTest {
         scalarSigmoid[i] = (float) FloatLanes.sigmoidFromExp(mixed[i], scalar[i]);
       }
       VectorLanes.sigmoidFromExp(mixed, 0, vector, n, vectorSigmoid, 0);
+      // In place, as the public kernel allows: the signs must be read before they are overwritten.
+      float[] inPlace = mixed.clone();
+      VectorLanes.sigmoidFromExp(inPlace, 0, vector, n, inPlace, 0);
       for (int i = 0; i < n; i++) {
         assertEquals(
             Float.floatToIntBits(scalarSigmoid[i]),
             Float.floatToIntBits(vectorSigmoid[i]),
             "sigmoid(" + mixed[i] + ")");
+        assertEquals(
+            Float.floatToIntBits(scalarSigmoid[i]),
+            Float.floatToIntBits(inPlace[i]),
+            "sigmoid(" + mixed[i] + ") in place");
       }
     }
+  }
+
+  /** The row widened as the kernels widen it: -inf up to whole groups of four. */
+  private static double[] padded(double[] row) {
+    double[] padded = Arrays.copyOf(row, FloatLanes.padded(row.length));
+    Arrays.fill(padded, row.length, padded.length, Double.NEGATIVE_INFINITY);
+    return padded;
   }
 
   /** Values where a maximum or a search could depend on the order of comparisons. */
@@ -138,15 +149,18 @@ class FloatLanesTest {
             new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, NEGATIVE_NAN}
                 [trial / 10 % 4];
       }
-      double[] wide = new double[n];
+      double[] wide = new double[FloatLanes.padded(n)];
       VectorLanes.widen(row, 0, n, wide);
+      double[] scalarWide = new double[n];
+      FloatLanes.scalarWiden(row, 0, n, scalarWide);
+      assertSameBits(padded(scalarWide), wide, "widened " + Arrays.toString(row));
       // Shifted by one of the row's values (zero differences), scaled, a zero of either sign.
       double shift = random.nextBoolean() ? 0 : row[random.nextInt(n)];
       double scale = random.nextBoolean() ? 1 : random.nextDouble(1e-3, 1);
       double zero = random.nextBoolean() ? 0.0 : -0.0;
       float[] scalarNarrowed = new float[n + 1];
       float[] vectorNarrowed = new float[n + 1];
-      FloatLanes.scalarShiftScaleAndNarrow(wide, 0, n, shift, scale, zero, scalarNarrowed, 1);
+      FloatLanes.scalarShiftScaleAndNarrow(wide, n, shift, scale, zero, scalarNarrowed, 1);
       VectorLanes.shiftScaleAndNarrow(wide, n, shift, scale, zero, vectorNarrowed, 1);
       for (int i = 0; i < n; i++) {
         assertEquals(Double.doubleToLongBits(row[i]), Double.doubleToLongBits(wide[i]));
@@ -161,7 +175,7 @@ class FloatLanesTest {
         assertEquals(
             Float.floatToIntBits(scalar),
             Float.floatToIntBits(vector),
-            "extreme of " + java.util.Arrays.toString(row));
+            "extreme of " + Arrays.toString(row));
         if (!Float.isNaN(scalar)) {
           int first = FloatLanes.scalarIndexOf(row, from, scalar);
           assertEquals(first, VectorLanes.indexOf(row, from, n, scalar));
