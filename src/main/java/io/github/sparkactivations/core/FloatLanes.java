@@ -13,9 +13,10 @@ import org.apache.logging.log4j.LogManager;
  * double)}) and written a second time with the JDK's Vector API in {@link VectorLanes}: the same
  * operations in the same order, each of them an IEEE operation or an exact {@link Math#fma}, so
  * both give the same bits. Sums are split the same way in both: a row is widened into whole groups
- * of four, padded with -inf (whose exponential, 0, adds nothing), and summed in four partial sums,
- * one per lane. The vector loops run where the module {@code jdk.incubator.vector} is in the JVM
- * (Spark 4 starts its JVMs with it) and the range has at least {@link #VECTOR_MINIMUM} values.
+ * of {@link #LANES}, padded with -inf (whose exponential, 0, adds nothing), and summed in that many
+ * partial sums, one per lane. The vector loops run where the module {@code jdk.incubator.vector} is
+ * in the JVM (Spark 4 starts its JVMs with it) and the range has at least {@link #VECTOR_MINIMUM}
+ * values.
  */
 final class FloatLanes {
 
@@ -23,12 +24,15 @@ final class FloatLanes {
 
   /**
    * Shorter ranges take the scalar loops: their setup would cost more than the vectors save (and
-   * the float searches read eight values at a time).
+   * the float searches read eight values at a time, as a vector of 512 bits holds eight doubles).
    */
   static final int VECTOR_MINIMUM = 8;
 
-  /** Lanes per vector, and partial sums per range in both forms. */
-  static final int LANES = 4;
+  /**
+   * Partial sums per row in both forms, and the groups a row is widened into: the lanes of one
+   * vector of 512 bits, or of two of 256 bits, whatever the CPU offers.
+   */
+  static final int LANES = 8;
 
   /** Whether the vector loops are in use, and why: for logs and {@link #path()}. */
   private static final String PATH = choosePath();
@@ -79,12 +83,13 @@ final class FloatLanes {
 
   /**
    * Over a widened row z[0, padded(length)): y_i = (z[i] - shift) scale (at most 0, or NaN), z[i]
-   * set to e^y_i if {@code storeExp}, else to y_i; returns the sum of the e^y_i.
+   * set to e^y_i if {@code storeExp}, else to y_i, for i below length (the padding may be left as
+   * it is); returns the sum of the e^y_i.
    */
   static double shiftedExpSum(
       double[] z, int length, double shift, double scale, boolean storeExp) {
     if (VECTOR && length >= VECTOR_MINIMUM) {
-      return VectorLanes.shiftedExpSum(z, padded(length), shift, scale, storeExp);
+      return VectorLanes.shiftedExpSum(z, length, shift, scale, storeExp);
     }
     return scalarShiftedExpSum(z, padded(length), shift, scale, storeExp);
   }
@@ -192,13 +197,27 @@ final class FloatLanes {
     double s1 = 0;
     double s2 = 0;
     double s3 = 0;
+    double s4 = 0;
+    double s5 = 0;
+    double s6 = 0;
+    double s7 = 0;
     for (int i = 0; i < to; i += LANES) {
       s0 += shiftedExp(z, i, shift, scale, storeExp);
       s1 += shiftedExp(z, i + 1, shift, scale, storeExp);
       s2 += shiftedExp(z, i + 2, shift, scale, storeExp);
       s3 += shiftedExp(z, i + 3, shift, scale, storeExp);
+      s4 += shiftedExp(z, i + 4, shift, scale, storeExp);
+      s5 += shiftedExp(z, i + 5, shift, scale, storeExp);
+      s6 += shiftedExp(z, i + 6, shift, scale, storeExp);
+      s7 += shiftedExp(z, i + 7, shift, scale, storeExp);
     }
-    return (s0 + s1) + (s2 + s3);
+    return total(s0, s1, s2, s3, s4, s5, s6, s7);
+  }
+
+  /** The partial sums of the lanes added pairwise. */
+  static double total(
+      double s0, double s1, double s2, double s3, double s4, double s5, double s6, double s7) {
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   /**
@@ -251,7 +270,7 @@ final class FloatLanes {
       try {
         path = VectorLanes.unsupportedReason().map(why -> "scalar (" + why + ")").orElse(null);
         if (path == null) {
-          path = "vector (jdk.incubator.vector, " + LANES + " double lanes)";
+          path = "vector (jdk.incubator.vector, " + VectorLanes.shape() + ")";
         }
       } catch (LinkageError e) {
         path = "scalar (jdk.incubator.vector failed to load: " + e + ")";

@@ -37,23 +37,36 @@ final class VectorLanes {
 
   private VectorLanes() {}
 
-  /** Four lanes whatever the CPU offers, so that the partial sums match the scalar form's. */
-  private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_256;
+  /**
+   * Vectors of eight doubles where the CPU has them (AVX-512), else of four: two of them hold the
+   * eight partial sums that the scalar form keeps, so the sums are the same whatever the CPU.
+   */
+  private static final VectorSpecies<Double> SPECIES =
+      DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 512
+          ? DoubleVector.SPECIES_512
+          : DoubleVector.SPECIES_256;
 
-  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_256;
+  /** Doubles per vector: {@link #LANES} or half as many. */
+  private static final int STEP = SPECIES.length();
 
   /** As many floats as {@link #SPECIES} has doubles. */
-  private static final VectorSpecies<Float> HALF_FLOATS = FloatVector.SPECIES_128;
+  private static final VectorSpecies<Float> NARROW =
+      STEP == LANES ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
 
-  /** Empty if vectors of four doubles run in hardware here, else why not. */
+  /** The searches' eight floats at a time. */
+  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_256;
+
+  /** Empty if vectors of four doubles or more run in hardware here, else why not. */
   static Optional<String> unsupportedReason() {
-    if (SPECIES.length() != LANES) {
-      return Optional.of("unexpected lane count " + SPECIES.length());
-    }
     int preferred = DoubleVector.SPECIES_PREFERRED.vectorBitSize();
-    return preferred < SPECIES.vectorBitSize()
+    return preferred < 256
         ? Optional.of("the CPU's vectors have " + preferred + " bits, fewer than 256")
         : Optional.empty();
+  }
+
+  /** The vectors the loops take, for {@link FloatLanes#path()}. */
+  static String shape() {
+    return SPECIES.vectorBitSize() + "-bit vectors, " + LANES + " lane sums";
   }
 
   /**
@@ -64,7 +77,10 @@ final class VectorLanes {
    * JIT did not inline, it is boxed, and the loop runs ten times slower). No branch depends on the
    * arguments: a loop with one would run at half speed once every choice had been taken.
    */
-  static double shiftedExpSum(double[] z, int to, double shift, double scale, boolean storeExp) {
+  static double shiftedExpSum(
+      double[] z, int length, double shift, double scale, boolean storeExp) {
+    // Whole vectors over the row and its padding; a last vector of padding alone would add zeros.
+    int to = (length + STEP - 1) / STEP * STEP;
     VectorMask<Double> storeShifted = SPECIES.maskAll(!storeExp);
     DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
     DoubleVector shifter = DoubleVector.broadcast(SPECIES, SHIFTER);
@@ -79,7 +95,9 @@ final class VectorLanes {
     DoubleVector c8 = DoubleVector.broadcast(SPECIES, C8);
     DoubleVector c9 = DoubleVector.broadcast(SPECIES, C9);
     DoubleVector sums = DoubleVector.zero(SPECIES);
-    for (int i = 0; i + LANES <= to; i += LANES) {
+    // Where a vector has four lanes, the partial sums of lanes 4 to 7 wait here, swapped in turn.
+    DoubleVector upperSums = sums;
+    for (int i = 0; i + STEP <= to; i += STEP) {
       DoubleVector y = DoubleVector.fromArray(SPECIES, z, i).sub(shift).mul(scale);
       DoubleVector x = y.abs().neg();
       DoubleVector t = x.fma(LOG2E, SHIFTER);
@@ -105,31 +123,58 @@ final class VectorLanes {
       DoubleVector e = p.mul(powerOfTwo).blend(0.0, x.lt(LOWEST));
       e.blend(y, storeShifted).intoArray(z, i);
       sums = sums.add(e);
+      if (STEP < LANES) {
+        DoubleVector next = upperSums;
+        upperSums = sums;
+        sums = next;
+      }
     }
-    return (sums.lane(0) + sums.lane(1)) + (sums.lane(2) + sums.lane(3));
+    if (STEP < LANES && to / STEP % 2 != 0) {
+      DoubleVector lowerSums = upperSums;
+      upperSums = sums;
+      sums = lowerSums;
+    }
+    return STEP < LANES
+        ? FloatLanes.total(
+            sums.lane(0),
+            sums.lane(1),
+            sums.lane(2),
+            sums.lane(3),
+            upperSums.lane(0),
+            upperSums.lane(1),
+            upperSums.lane(2),
+            upperSums.lane(3))
+        : FloatLanes.total(
+            sums.lane(0),
+            sums.lane(1),
+            sums.lane(2),
+            sums.lane(3),
+            sums.lane(4),
+            sums.lane(5),
+            sums.lane(6),
+            sums.lane(7));
   }
 
   /**
-   * {@link FloatLanes#sigmoidFromExp}, four values at a time, the last four values as one more
-   * vector: worked out first and stored last, as out may be x, whose signs it reads.
+   * {@link FloatLanes#sigmoidFromExp}, a vector at a time, the last values as one more vector:
+   * worked out first and stored last, as out may be x, whose signs it reads.
    */
   static void sigmoidFromExp(
       float[] x, int offset, double[] z, int length, float[] out, int outOffset) {
-    int last = length - LANES;
+    int last = length - STEP;
     FloatVector lastValues = sigmoidFromExp(x, offset + last, z, last);
-    for (int i = 0; i < last; i += LANES) {
+    for (int i = 0; i < last; i += STEP) {
       sigmoidFromExp(x, offset + i, z, i).intoArray(out, outOffset + i);
     }
     lastValues.intoArray(out, outOffset + last);
   }
 
-  /** Sigmoid of four floats from x[at], given e^-|x| from z[zAt], rounded to float. */
+  /** Sigmoid of a vector of floats from x[at], given e^-|x| from z[zAt], rounded to float. */
   private static FloatVector sigmoidFromExp(float[] x, int at, double[] z, int zAt) {
     DoubleVector e = DoubleVector.fromArray(SPECIES, z, zAt);
     DoubleVector q = DoubleVector.broadcast(SPECIES, 1.0).div(e.add(1.0));
     VectorMask<Double> negative = widened(x, at).lt(0.0);
-    return (FloatVector)
-        q.blend(e.mul(q), negative).convertShape(VectorOperators.D2F, HALF_FLOATS, 0);
+    return (FloatVector) q.blend(e.mul(q), negative).convertShape(VectorOperators.D2F, NARROW, 0);
   }
 
   /**
@@ -184,51 +229,54 @@ final class VectorLanes {
   }
 
   /**
-   * {@link FloatLanes#widen} of at least four floats, four at a time. The last values and their
-   * padding are one vector, from the last four floats moved down a lane or more, so that the
+   * {@link FloatLanes#widen} of at least a vector of floats, a vector at a time. The last values
+   * and their padding are one vector, from the last floats moved down a lane or more, so that the
    * exponential's loop reads it as it was stored (a vector read of values stored one at a time
    * cannot take them from the pending stores, and waits for all of them).
    */
   static void widen(float[] x, int offset, int length, double[] z) {
     int i = 0;
-    for (; i + LANES <= length; i += LANES) {
+    for (; i + STEP <= length; i += STEP) {
       widened(x, offset + i).intoArray(z, i);
     }
     int rest = length - i;
     if (rest > 0) {
-      widened(x, offset + length - LANES)
+      widened(x, offset + length - STEP)
           .rearrange(LAST_VALUES_FIRST.get(rest))
           .blend(Double.NEGATIVE_INFINITY, PADDING.get(rest))
           .intoArray(z, i);
+      i += STEP;
+    }
+    for (; i < FloatLanes.padded(length); i += STEP) {
+      DoubleVector.broadcast(SPECIES, Double.NEGATIVE_INFINITY).intoArray(z, i);
     }
   }
 
   private static DoubleVector widened(float[] x, int at) {
     return (DoubleVector)
-        FloatVector.fromArray(HALF_FLOATS, x, at).convertShape(VectorOperators.F2D, SPECIES, 0);
+        FloatVector.fromArray(NARROW, x, at).convertShape(VectorOperators.F2D, SPECIES, 0);
   }
 
-  /** For r values left over: lanes 4 - r to 3 moved to lanes 0 to r - 1. */
+  /** For r values left over: the last r lanes moved to the first r. */
   private static final List<VectorShuffle<Double>> LAST_VALUES_FIRST =
-      IntStream.range(0, LANES)
-          .mapToObj(
-              r -> VectorShuffle.fromOp(SPECIES, lane -> Math.min(LANES - r + lane, LANES - 1)))
+      IntStream.range(0, STEP)
+          .mapToObj(r -> VectorShuffle.fromOp(SPECIES, lane -> Math.min(STEP - r + lane, STEP - 1)))
           .toList();
 
-  /** For r values left over: lanes r to 3. */
+  /** For r values left over: the lanes after the first r. */
   private static final List<VectorMask<Double>> PADDING =
-      IntStream.range(0, LANES).mapToObj(r -> SPECIES.indexInRange(-r, LANES - r)).toList();
+      IntStream.range(0, STEP).mapToObj(r -> SPECIES.indexInRange(-r, STEP - r)).toList();
 
   /**
-   * {@link FloatLanes#shiftScaleAndNarrow} of at least four values, four at a time, the last four
-   * as one more vector (rounding some values twice, to the same floats).
+   * {@link FloatLanes#shiftScaleAndNarrow} of at least a vector of values, a vector at a time, the
+   * last values as one more vector (rounding some values twice, to the same floats).
    */
   static void shiftScaleAndNarrow(
       double[] z, int length, double shift, double scale, double zero, float[] out, int outOffset) {
-    for (int i = 0; i < length; i += LANES) {
-      int at = Math.min(i, length - LANES);
+    for (int i = 0; i < length; i += STEP) {
+      int at = Math.min(i, length - STEP);
       DoubleVector v = DoubleVector.fromArray(SPECIES, z, at).sub(shift).mul(scale);
-      ((FloatVector) v.blend(zero, v.eq(0.0)).convertShape(VectorOperators.D2F, HALF_FLOATS, 0))
+      ((FloatVector) v.blend(zero, v.eq(0.0)).convertShape(VectorOperators.D2F, NARROW, 0))
           .intoArray(out, outOffset + at);
     }
   }
