@@ -247,7 +247,7 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
         int n = x.length;
         float[] out = ArrayConversions.newFloatArray(n);
         s.apply(x, 0, n, out, ArrayConversions.firstValue(n));
-        return ArrayConversions.overFloats(out, n);
+        return ArrayConversions.overFloats(out);
       }
       if (activation().kind() == Kind.NORMALISING) {
         return null;
@@ -435,8 +435,6 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
         + ARRAYS
         + ".overFloats("
         + out
-        + ", "
-        + n
         + ");\n} else {\n"
         + whenNull
         + "\n}\n";

@@ -150,8 +150,8 @@ public final class ArrayConversions {
     return UnsafeArrayData.calculateHeaderPortionInBytes(n) / Float.BYTES;
   }
 
-  /** The Spark array over {@link #newFloatArray}(n)'s memory. */
-  public static ArrayData overFloats(float[] memory, int n) {
+  /** The Spark array over the memory of {@link #newFloatArray}. */
+  public static ArrayData overFloats(float[] memory) {
     UnsafeArrayData array = new UnsafeArrayData();
     array.pointTo(memory, Platform.FLOAT_ARRAY_OFFSET, Float.BYTES * memory.length);
     return array;
