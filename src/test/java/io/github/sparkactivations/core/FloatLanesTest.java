@@ -112,7 +112,9 @@ class FloatLanesTest {
     }
   }
 
-  /** The row widened as the kernels widen it: -inf up to whole groups of four. */
+  /**
+   * The row widened as the kernels widen it: -inf up to whole groups of {@link FloatLanes#LANES}.
+   */
   private static double[] padded(double[] row) {
     double[] padded = Arrays.copyOf(row, FloatLanes.padded(row.length));
     Arrays.fill(padded, row.length, padded.length, Double.NEGATIVE_INFINITY);
