@@ -273,7 +273,7 @@ public final class ArrayKernels {
       // exact instead of rounding 1 + R first. Both terms as double-doubles, rounded once.
       DoubleDouble mass = remainingMass(x, offset, length, p, t);
       DoubleDouble logTotal = Logarithm.log1p(mass.hi(), mass.lo());
-      double zero = signedZero(mass.hi(), x, offset, length, p);
+      double zero = signedZero(mass.hi(), x, offset, length, pivot);
       for (int i = 0; i < length; i++) {
         double z = shifted(x[offset + i], pivot, t);
         double zError = shiftError(x[offset + i], pivot, t, z);
@@ -319,15 +319,11 @@ public final class ArrayKernels {
     double scale = 1 / t;
     double[] z = widenToScratch(x, offset, length);
     if (log) {
-      // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel. The
-      // pivot's term (exactly 1) is left out, so that log1p sees the rest unrounded: as e^-inf,
-      // in one pass over the whole row.
-      int p = FloatLanes.indexOf(x, offset, offset + length, pivot) - offset;
-      z[p] = Double.NEGATIVE_INFINITY;
+      // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel: the
+      // pivot's term (exactly 1) is left out of R, so that log1p sees the rest unrounded.
       double rest = FloatLanes.shiftedExpSum(z, length, shift, scale, false);
-      z[p] = 0; // (pivot - pivot) scale
       double logTotal = log1pOfSum(rest);
-      double zero = signedZero(rest, z, 0, length, p);
+      double zero = signedZero(rest, z, 0, length, 0);
       FloatLanes.shiftScaleAndNarrow(z, length, logTotal, 1, zero, out, outOffset);
       return;
     }
@@ -348,14 +344,15 @@ public final class ArrayKernels {
   /**
    * log_softmax where z_i - log(1 + R) is 0 (the pivot and its ties): -0 when the mass R besides
    * the pivot underflowed to zero yet another entry is finite (R is positive, log p below zero by
-   * less than any double), else +0 (R is exactly 0).
+   * less than any double), else +0 (R is exactly 0, and no entry but the pivot equals it: a tie
+   * would add 1).
    */
-  private static double signedZero(double mass, double[] x, int offset, int length, int p) {
+  private static double signedZero(double mass, double[] x, int offset, int length, double pivot) {
     if (mass != 0) {
       return 0.0; // unused: z - log(1 + R) is below zero
     }
     for (int i = 0; i < length; i++) {
-      if (i != p && Double.isFinite(x[offset + i])) {
+      if (x[offset + i] != pivot && Double.isFinite(x[offset + i])) {
         return -0.0;
       }
     }

@@ -84,7 +84,11 @@ final class FloatLanes {
   /**
    * Over a widened row z[0, padded(length)): y_i = (z[i] - shift) scale (at most 0, or NaN), z[i]
    * set to e^y_i if {@code storeExp}, else to y_i, for i below length (the padding may be left as
-   * it is); returns the sum of the e^y_i.
+   * it is). Returns the sum of the e^y_i if {@code storeExp}, else the sum less one of its terms
+   * with y_i = 0 (each exactly 1; there must be one, the pivot's): those terms are left out of the
+   * partial sums and their count less one, read from the stored y, added last, so that a
+   * log_softmax's log1p sees the mass besides the pivot unrounded, found without a search for the
+   * pivot's index (whose store of -inf into the row made the vector loop wait).
    */
   static double shiftedExpSum(
       double[] z, int length, double shift, double scale, boolean storeExp) {
@@ -154,22 +158,6 @@ final class FloatLanes {
     }
   }
 
-  /** The first i in [from, to) with x[i] == value, which must occur there. */
-  static int indexOf(float[] x, int from, int to, float value) {
-    if (VECTOR && to - from >= VECTOR_MINIMUM) {
-      return VectorLanes.indexOf(x, from, to, value);
-    }
-    return scalarIndexOf(x, from, value);
-  }
-
-  static int scalarIndexOf(float[] x, int from, float value) {
-    int i = from;
-    while (x[i] != value) {
-      i++;
-    }
-    return i;
-  }
-
   /**
    * out[outOffset + i] = sigmoid(x[offset + i]) rounded to float, i in [0, length), given z[i] =
    * e^-|x[offset + i]| (from {@link #shiftedExpSum} with no shift and scale 1).
@@ -211,7 +199,14 @@ final class FloatLanes {
       s6 += shiftedExp(z, i + 6, shift, scale, storeExp);
       s7 += shiftedExp(z, i + 7, shift, scale, storeExp);
     }
-    return total(s0, s1, s2, s3, s4, s5, s6, s7);
+    if (storeExp) {
+      return total(s0, s1, s2, s3, s4, s5, s6, s7);
+    }
+    int ones = 0;
+    for (int i = 0; i < to; i++) {
+      ones += z[i] == 0 ? 1 : 0; // y_i, whose e^y_i was left out
+    }
+    return total(s0, s1, s2, s3, s4, s5, s6, s7) + (ones - 1);
   }
 
   /** The partial sums of the lanes added pairwise. */
@@ -223,13 +218,14 @@ final class FloatLanes {
   /**
    * e^-|y|, y = (z[i] - shift) scale, stored in z[i] with y itself unless {@code storeExp}: e^y
    * where y is at most 0, as in the softmax family, and sigmoid's e^-|x| with no shift and scale 1.
+   * Returns the term for the sum: e^-|y|, or 0 where y is 0 and y is stored.
    */
   private static double shiftedExp(
       double[] z, int i, double shift, double scale, boolean storeExp) {
     double y = (z[i] - shift) * scale;
     double e = exp(-Math.abs(y));
     z[i] = storeExp ? e : y;
-    return e;
+    return storeExp || y != 0 ? e : 0;
   }
 
   /**

@@ -71,11 +71,12 @@ final class VectorLanes {
 
   /**
    * {@link FloatLanes#shiftedExpSum}: e^-|y| lane by lane, {@link FloatLanes#exp}'s steps, for y =
-   * (z - shift) scale, summed, and y or e^-|y| stored. Written out in one method without helpers of
-   * its own, and larger than the JIT inlines: it is compiled on its own with every vector operation
-   * intrinsified, whatever the inlining budget of its callers (where a vector crosses a call the
-   * JIT did not inline, it is boxed, and the loop runs ten times slower). No branch depends on the
-   * arguments: a loop with one would run at half speed once every choice had been taken.
+   * (z - shift) scale, summed (less the terms with y = 0 where y is stored, counted apart), and y
+   * or e^-|y| stored. Written out in one method without helpers of its own, and larger than the JIT
+   * inlines: it is compiled on its own with every vector operation intrinsified, whatever the
+   * inlining budget of its callers (where a vector crosses a call the JIT did not inline, it is
+   * boxed, and the loop runs ten times slower). No branch depends on the arguments: a loop with one
+   * would run at half speed once every choice had been taken.
    */
   static double shiftedExpSum(
       double[] z, int length, double shift, double scale, boolean storeExp) {
@@ -97,6 +98,8 @@ final class VectorLanes {
     DoubleVector sums = DoubleVector.zero(SPECIES);
     // Where a vector has four lanes, the partial sums of lanes 4 to 7 wait here, swapped in turn.
     DoubleVector upperSums = sums;
+    // Where y is stored, the terms with y = 0 are left out of the sums; NaN equals nothing.
+    DoubleVector leftOutY = DoubleVector.broadcast(SPECIES, storeExp ? Double.NaN : 0.0);
     for (int i = 0; i + STEP <= to; i += STEP) {
       DoubleVector y = DoubleVector.fromArray(SPECIES, z, i).sub(shift).mul(scale);
       DoubleVector x = y.abs().neg();
@@ -120,7 +123,7 @@ final class VectorLanes {
               .add(EXPONENT_BIAS)
               .lanewise(VectorOperators.LSHL, 52)
               .reinterpretAsDoubles();
-      DoubleVector e = p.mul(powerOfTwo).blend(0.0, x.lt(LOWEST));
+      DoubleVector e = p.mul(powerOfTwo).blend(0.0, x.lt(LOWEST).or(y.eq(leftOutY)));
       e.blend(y, storeShifted).intoArray(z, i);
       sums = sums.add(e);
       if (STEP < LANES) {
@@ -134,25 +137,34 @@ final class VectorLanes {
       upperSums = sums;
       sums = lowerSums;
     }
-    return STEP < LANES
-        ? FloatLanes.total(
-            sums.lane(0),
-            sums.lane(1),
-            sums.lane(2),
-            sums.lane(3),
-            upperSums.lane(0),
-            upperSums.lane(1),
-            upperSums.lane(2),
-            upperSums.lane(3))
-        : FloatLanes.total(
-            sums.lane(0),
-            sums.lane(1),
-            sums.lane(2),
-            sums.lane(3),
-            sums.lane(4),
-            sums.lane(5),
-            sums.lane(6),
-            sums.lane(7));
+    double total =
+        STEP < LANES
+            ? FloatLanes.total(
+                sums.lane(0),
+                sums.lane(1),
+                sums.lane(2),
+                sums.lane(3),
+                upperSums.lane(0),
+                upperSums.lane(1),
+                upperSums.lane(2),
+                upperSums.lane(3))
+            : FloatLanes.total(
+                sums.lane(0),
+                sums.lane(1),
+                sums.lane(2),
+                sums.lane(3),
+                sums.lane(4),
+                sums.lane(5),
+                sums.lane(6),
+                sums.lane(7));
+    if (storeExp) {
+      return total;
+    }
+    int ones = 0;
+    for (int i = 0; i + STEP <= to; i += STEP) {
+      ones += DoubleVector.fromArray(SPECIES, z, i).eq(0.0).trueCount();
+    }
+    return total + (ones - 1);
   }
 
   /**
@@ -278,21 +290,6 @@ final class VectorLanes {
       DoubleVector v = DoubleVector.fromArray(SPECIES, z, at).sub(shift).mul(scale);
       ((FloatVector) v.blend(zero, v.eq(0.0)).convertShape(VectorOperators.D2F, NARROW, 0))
           .intoArray(out, outOffset + at);
-    }
-  }
-
-  /**
-   * {@link FloatLanes#indexOf} in at least eight floats, eight at a time, the last eight values as
-   * one more vector (the values it takes twice were not equal).
-   */
-  static int indexOf(float[] x, int from, int to, float value) {
-    int step = FLOATS.length();
-    for (int i = from; ; i += step) {
-      int start = Math.min(i, to - step);
-      VectorMask<Float> equal = FloatVector.fromArray(FLOATS, x, start).eq(value);
-      if (equal.anyTrue()) {
-        return start + equal.firstTrue();
-      }
     }
   }
 }

@@ -182,13 +182,6 @@ class FloatLanesTest {
             Float.floatToIntBits(scalar),
             Float.floatToIntBits(vector),
             "extreme of " + Arrays.toString(row));
-        if (!Float.isNaN(scalar)) {
-          int first = FloatLanes.scalarIndexOf(row, from, scalar);
-          assertEquals(first, VectorLanes.indexOf(row, from, n, scalar));
-          for (int i = from; i < first; i++) {
-            assertTrue(row[i] != scalar, "an earlier equal value");
-          }
-        }
       }
     }
   }
@@ -216,6 +209,52 @@ class FloatLanesTest {
     assertEquals(0.0, FloatLanes.exp(-708.00000001));
     assertEquals(0.0, FloatLanes.exp(Double.NEGATIVE_INFINITY));
     assertTrue(Double.isNaN(FloatLanes.exp(Double.NaN)));
+  }
+
+  /**
+   * Where the shifted values are kept, the sum leaves out one term e^0 (the pivot's): a tie of
+   * either sign is still counted, and a mass besides the pivot far below one double ulp of 1 is
+   * returned whole, in both forms.
+   */
+  @Test
+  void theLogFormReturnsTheMassBesidesOnePivot() {
+    double tiny = Math.exp(-700);
+    double[][] rowsAndMasses = {
+      {
+        0,
+        -1,
+        -2,
+        -3,
+        -4,
+        -5,
+        -6,
+        -7,
+        -8,
+        Math.exp(-1)
+            + Math.exp(-2)
+            + Math.exp(-3)
+            + Math.exp(-4)
+            + Math.exp(-5)
+            + Math.exp(-6)
+            + Math.exp(-7)
+            + Math.exp(-8)
+      },
+      {-700, 0, -800, -900, -1000, -1100, -1200, -1300, -1400, tiny},
+      {0, -0.0, -700, 0, -800, -900, -1000, -1100, -1200, 2 + tiny},
+      {-800, -900, 0, -1000, -1100, -1200, -1300, -1400, -1500, 0},
+    };
+    for (double[] rowAndMass : rowsAndMasses) {
+      int n = rowAndMass.length - 1;
+      double expected = rowAndMass[n];
+      double[] row = Arrays.copyOf(rowAndMass, n);
+      double[] scalar = padded(row);
+      double[] vector = padded(row);
+      double scalarMass = FloatLanes.scalarShiftedExpSum(scalar, scalar.length, 0, 1, false);
+      double vectorMass = VectorLanes.shiftedExpSum(vector, n, 0, 1, false);
+      String what = "mass besides the pivot of " + Arrays.toString(row);
+      assertEquals(expected, scalarMass, expected * 0x1p-45, what);
+      assertSameBits(scalarMass, vectorMass, what);
+    }
   }
 
   /** On both paths: rows shorter and longer than the vector loops' minimum. */
