@@ -230,24 +230,21 @@ final class FloatLanes {
 
   /**
    * e^x for x <= 0 (NaN stays NaN): x = k ln2 + r, |r| <= ln2/2, e^x = 2^k e^r with e^r from its
-   * Taylor polynomial by Horner's rule in fma, no table (vector lanes cannot share one cheaply).
+   * Taylor polynomial in fma, no table (vector lanes cannot share one cheaply): its even and odd
+   * terms by Horner's rule in r^2, side by side, so that six steps wait on each other where
+   * Horner's rule in r has eleven (a short row waits on its exponentials from start to end).
    */
   static double exp(double x) {
     double t = Math.fma(x, LOG2E, SHIFTER);
     double k = t - SHIFTER;
     double r = Math.fma(-k, LN2_HI, x);
     r = Math.fma(-k, LN2_LO, r);
-    double p = Math.fma(C11, r, C10);
-    p = Math.fma(p, r, C9);
-    p = Math.fma(p, r, C8);
-    p = Math.fma(p, r, C7);
-    p = Math.fma(p, r, C6);
-    p = Math.fma(p, r, C5);
-    p = Math.fma(p, r, C4);
-    p = Math.fma(p, r, C3);
-    p = Math.fma(p, r, C2);
-    p = Math.fma(p, r, 1);
-    p = Math.fma(p, r, 1);
+    double r2 = r * r;
+    double even = Math.fma(Math.fma(r2, C10, C8), r2, C6);
+    even = Math.fma(Math.fma(Math.fma(even, r2, C4), r2, C2), r2, 1);
+    double odd = Math.fma(Math.fma(r2, C11, C9), r2, C7);
+    odd = Math.fma(Math.fma(Math.fma(odd, r2, C5), r2, C3), r2, 1);
+    double p = Math.fma(odd, r, even);
     double scale = Double.longBitsToDouble((Double.doubleToRawLongBits(t) + EXPONENT_BIAS) << 52);
     return x < LOWEST ? 0 : p * scale;
   }

@@ -84,17 +84,15 @@ final class VectorLanes {
     int to = (length + STEP - 1) / STEP * STEP;
     VectorMask<Double> storeShifted = SPECIES.maskAll(!storeExp);
     DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
-    DoubleVector shifter = DoubleVector.broadcast(SPECIES, SHIFTER);
-    DoubleVector ln2Hi = DoubleVector.broadcast(SPECIES, LN2_HI);
-    DoubleVector ln2Lo = DoubleVector.broadcast(SPECIES, LN2_LO);
     DoubleVector c2 = DoubleVector.broadcast(SPECIES, C2);
     DoubleVector c3 = DoubleVector.broadcast(SPECIES, C3);
     DoubleVector c4 = DoubleVector.broadcast(SPECIES, C4);
     DoubleVector c5 = DoubleVector.broadcast(SPECIES, C5);
     DoubleVector c6 = DoubleVector.broadcast(SPECIES, C6);
     DoubleVector c7 = DoubleVector.broadcast(SPECIES, C7);
-    DoubleVector c8 = DoubleVector.broadcast(SPECIES, C8);
-    DoubleVector c9 = DoubleVector.broadcast(SPECIES, C9);
+    DoubleVector shifter = DoubleVector.broadcast(SPECIES, SHIFTER);
+    DoubleVector ln2Hi = DoubleVector.broadcast(SPECIES, LN2_HI);
+    DoubleVector ln2Lo = DoubleVector.broadcast(SPECIES, LN2_LO);
     DoubleVector sums = DoubleVector.zero(SPECIES);
     // Where a vector has four lanes, the partial sums of lanes 4 to 7 wait here, swapped in turn.
     DoubleVector upperSums = sums;
@@ -107,17 +105,10 @@ final class VectorLanes {
       DoubleVector minusK = shifter.sub(t);
       DoubleVector r = minusK.fma(ln2Hi, x);
       r = minusK.fma(ln2Lo, r);
-      DoubleVector p = r.fma(C11, C10);
-      p = p.fma(r, c9);
-      p = p.fma(r, c8);
-      p = p.fma(r, c7);
-      p = p.fma(r, c6);
-      p = p.fma(r, c5);
-      p = p.fma(r, c4);
-      p = p.fma(r, c3);
-      p = p.fma(r, c2);
-      p = p.fma(r, one);
-      p = p.fma(r, one);
+      DoubleVector r2 = r.mul(r);
+      DoubleVector even = r2.fma(C10, C8).fma(r2, c6).fma(r2, c4).fma(r2, c2).fma(r2, one);
+      DoubleVector odd = r2.fma(C11, C9).fma(r2, c7).fma(r2, c5).fma(r2, c3).fma(r2, one);
+      DoubleVector p = odd.fma(r, even);
       DoubleVector powerOfTwo =
           t.reinterpretAsLongs()
               .add(EXPONENT_BIAS)
