@@ -71,8 +71,8 @@ public final class ArrayKernels {
    * JVM has them) and rounded once to float.
    */
   public static void sigmoid(float[] x, int offset, int length, float[] out, int outOffset) {
-    double[] z = widenToScratch(x, offset, length);
-    FloatLanes.shiftedExpSum(z, length, 0, 1, true); // e^-|x|
+    double[] z = widenToScratch(x, offset, length, Double.NEGATIVE_INFINITY);
+    FloatLanes.shiftedExpSum(z, length, 0, 1, FloatLanes.Pass.SIGMOID); // e^-|x|
     FloatLanes.sigmoidFromExp(x, offset, z, length, out, outOffset);
   }
 
@@ -106,14 +106,14 @@ public final class ArrayKernels {
    * a register and waits on its last writer, which fused with arithmetic chains each value to the
    * one before.
    */
-  private static double[] widenToScratch(float[] x, int offset, int length) {
+  private static double[] widenToScratch(float[] x, int offset, int length, double padding) {
     int padded = FloatLanes.padded(length);
     double[] z = length > SCRATCH_LIMIT ? new double[padded] : SCRATCH.get();
     if (z.length < padded) {
       z = new double[Math.min(SCRATCH_LIMIT, Math.max(padded, 2 * z.length))];
       SCRATCH.set(z);
     }
-    FloatLanes.widen(x, offset, length, z);
+    FloatLanes.widen(x, offset, length, z, padding);
     return z;
   }
 
@@ -308,6 +308,12 @@ public final class ArrayKernels {
     if (length == 0) {
       return;
     }
+    double scale = 1 / t;
+    // The row's padding must give y = -inf, whose e^y adds nothing, whatever the sign of t.
+    double padding = t > 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    if (!log && normaliseShiftedByFirst(x, offset, length, out, outOffset, scale, padding)) {
+      return;
+    }
     float pivot = FloatLanes.extreme(x, offset, offset + length, t > 0);
     if (!Float.isFinite(pivot)) {
       double[] wide = widen(x, offset, length);
@@ -315,20 +321,36 @@ public final class ArrayKernels {
       narrow(wide, out, outOffset);
       return;
     }
-    double shift = pivot;
-    double scale = 1 / t;
-    double[] z = widenToScratch(x, offset, length);
+    double[] z = widenToScratch(x, offset, length, padding);
     if (log) {
       // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel: the
       // pivot's term (exactly 1) is left out of R, so that log1p sees the rest unrounded.
-      double rest = FloatLanes.shiftedExpSum(z, length, shift, scale, false);
+      double rest = FloatLanes.shiftedExpSum(z, length, pivot, scale, FloatLanes.Pass.LOG_SOFTMAX);
       double logTotal = log1pOfSum(rest);
       double zero = signedZero(rest, z, 0, length, 0);
       FloatLanes.shiftScaleAndNarrow(z, length, logTotal, 1, zero, out, outOffset);
       return;
     }
-    double reciprocal = 1 / FloatLanes.shiftedExpSum(z, length, shift, scale, true);
-    FloatLanes.shiftScaleAndNarrow(z, length, 0, reciprocal, 0.0, out, outOffset);
+    double sum = FloatLanes.shiftedExpSum(z, length, pivot, scale, FloatLanes.Pass.SOFTMAX);
+    FloatLanes.shiftScaleAndNarrow(z, length, 0, 1 / sum, 0.0, out, outOffset);
+  }
+
+  /**
+   * softmax shifted by the row's first value rather than its largest, which the row would wait for:
+   * e^y of either sign is as exact, and the first value's own term, 1, keeps the sum from
+   * underflowing. False, with nothing written, where the sum is not finite: a NaN or an infinity in
+   * the row, or a value about 709 above the first once scaled (the caller shifts by the largest
+   * value then).
+   */
+  private static boolean normaliseShiftedByFirst(
+      float[] x, int offset, int length, float[] out, int outOffset, double scale, double padding) {
+    double[] z = widenToScratch(x, offset, length, padding);
+    double sum = FloatLanes.shiftedExpSum(z, length, x[offset], scale, FloatLanes.Pass.SOFTMAX);
+    if (!(sum < Double.POSITIVE_INFINITY)) {
+      return false;
+    }
+    FloatLanes.shiftScaleAndNarrow(z, length, 0, 1 / sum, 0.0, out, outOffset);
+    return true;
   }
 
   /**

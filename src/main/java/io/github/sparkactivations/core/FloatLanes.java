@@ -13,10 +13,10 @@ import org.apache.logging.log4j.LogManager;
  * double)}) and written a second time with the JDK's Vector API in {@link VectorLanes}: the same
  * operations in the same order, each of them an IEEE operation or an exact {@link Math#fma}, so
  * both give the same bits. Sums are split the same way in both: a row is widened into whole groups
- * of {@link #LANES}, padded with -inf (whose exponential, 0, adds nothing), and summed in that many
- * partial sums, one per lane. The vector loops run where the module {@code jdk.incubator.vector} is
- * in the JVM (Spark 4 starts its JVMs with it) and the range has at least {@link #VECTOR_MINIMUM}
- * values.
+ * of {@link #LANES}, padded with an infinity whose exponential is 0 and adds nothing, and summed in
+ * that many partial sums, one per lane. The vector loops run where the module {@code
+ * jdk.incubator.vector} is in the JVM (Spark 4 starts its JVMs with it) and the range has at least
+ * {@link #VECTOR_MINIMUM} values.
  */
 final class FloatLanes {
 
@@ -81,21 +81,60 @@ final class FloatLanes {
     return (length + LANES - 1) & -LANES;
   }
 
-  /**
-   * Over a widened row z[0, padded(length)): y_i = (z[i] - shift) scale (at most 0, or NaN), z[i]
-   * set to e^y_i if {@code storeExp}, else to y_i, for i below length (the padding may be left as
-   * it is). Returns the sum of the e^y_i if {@code storeExp}, else the sum less one of its terms
-   * with y_i = 0 (each exactly 1; there must be one, the pivot's): those terms are left out of the
-   * partial sums and their count less one, read from the stored y, added last, so that a
-   * log_softmax's log1p sees the mass besides the pivot unrounded, found without a search for the
-   * pivot's index (whose store of -inf into the row made the vector loop wait).
-   */
-  static double shiftedExpSum(
-      double[] z, int length, double shift, double scale, boolean storeExp) {
-    if (VECTOR && length >= VECTOR_MINIMUM) {
-      return VectorLanes.shiftedExpSum(z, length, shift, scale, storeExp);
+  /** What a pass of {@link #shiftedExpSum} computes from y = (z - shift) scale, and keeps. */
+  enum Pass {
+    /** e^-|y|, stored; the sum is unused (sigmoid, no shift and scale 1). */
+    SIGMOID(true, Long.MAX_VALUE, Long.MIN_VALUE, Double.NaN),
+    /**
+     * e^y, stored, and their sum: y of either sign, the shift being any value of the row; from
+     * {@link #CEILING} up, e^y is +inf (from about 709.4, where 2^k overflows), and so is the sum.
+     */
+    SOFTMAX(true, Double.doubleToRawLongBits(CEILING), 0, Double.NaN),
+    /**
+     * y stored (the shift is the pivot, y at most 0), and the sum of the e^y less one of its terms
+     * with y = 0 (each exactly 1; there must be one, the pivot's): those terms are left out of the
+     * partial sums and their count less one, read from the stored y, added last, so that a
+     * log_softmax's log1p sees the mass besides the pivot unrounded, found without a search for the
+     * pivot's index (whose store of -inf into the row made the vector loop wait).
+     */
+    LOG_SOFTMAX(false, Long.MAX_VALUE, Long.MIN_VALUE, 0.0);
+
+    final boolean storesExp;
+
+    /**
+     * The bits of the largest y taken as it is, larger ones (and a NaN with its sign bit clear)
+     * taken as it: a minimum of signed integers, one instruction, where the exponential's steps
+     * hold. Long.MAX_VALUE where y stays as it is.
+     */
+    final long ceilingBits;
+
+    /** OR-ed into the bits of y: the sign bit gives -|y|. */
+    final long signBit;
+
+    /** The terms with y equal to this are left out of the sum (NaN equals nothing). */
+    final double leftOut;
+
+    Pass(boolean storesExp, long ceilingBits, long signBit, double leftOut) {
+      this.storesExp = storesExp;
+      this.ceilingBits = ceilingBits;
+      this.signBit = signBit;
+      this.leftOut = leftOut;
     }
-    return scalarShiftedExpSum(z, padded(length), shift, scale, storeExp);
+  }
+
+  /** e^710 overflows whatever the rounding: SOFTMAX's ceiling on y. */
+  static final double CEILING = 710;
+
+  /**
+   * Over a widened row z[0, padded(length)): the {@link Pass}'s exponentials of y_i = (z[i] -
+   * shift) scale, z[i] set to them or to y_i, for i below length (the padding may be left as it
+   * is), and their sum.
+   */
+  static double shiftedExpSum(double[] z, int length, double shift, double scale, Pass pass) {
+    if (VECTOR && length >= VECTOR_MINIMUM) {
+      return VectorLanes.shiftedExpSum(z, length, shift, scale, pass);
+    }
+    return scalarShiftedExpSum(z, padded(length), shift, scale, pass);
   }
 
   /**
@@ -118,16 +157,17 @@ final class FloatLanes {
   }
 
   /**
-   * z[0, length) = x[offset, offset + length) widened, and -inf up to {@link #padded}(length),
-   * where the exponential's loops read whole groups.
+   * z[0, length) = x[offset, offset + length) widened, and {@code padding} up to {@link
+   * #padded}(length), where the exponential's loops read whole groups: the infinity whose y is
+   * -inf, -inf unless a softmax pass scales by a negative factor.
    */
-  static void widen(float[] x, int offset, int length, double[] z) {
+  static void widen(float[] x, int offset, int length, double[] z, double padding) {
     if (VECTOR && length >= VECTOR_MINIMUM) {
-      VectorLanes.widen(x, offset, length, z);
+      VectorLanes.widen(x, offset, length, z, padding);
       return;
     }
     scalarWiden(x, offset, length, z);
-    Arrays.fill(z, length, padded(length), Double.NEGATIVE_INFINITY);
+    Arrays.fill(z, length, padded(length), padding);
   }
 
   /** z[0, length) = x[offset, offset + length) widened, no padding. */
@@ -179,8 +219,7 @@ final class FloatLanes {
   }
 
   /** {@link #shiftedExpSum} over z[0, to), to a multiple of {@link #LANES}. */
-  static double scalarShiftedExpSum(
-      double[] z, int to, double shift, double scale, boolean storeExp) {
+  static double scalarShiftedExpSum(double[] z, int to, double shift, double scale, Pass pass) {
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;
@@ -190,21 +229,21 @@ final class FloatLanes {
     double s6 = 0;
     double s7 = 0;
     for (int i = 0; i < to; i += LANES) {
-      s0 += shiftedExp(z, i, shift, scale, storeExp);
-      s1 += shiftedExp(z, i + 1, shift, scale, storeExp);
-      s2 += shiftedExp(z, i + 2, shift, scale, storeExp);
-      s3 += shiftedExp(z, i + 3, shift, scale, storeExp);
-      s4 += shiftedExp(z, i + 4, shift, scale, storeExp);
-      s5 += shiftedExp(z, i + 5, shift, scale, storeExp);
-      s6 += shiftedExp(z, i + 6, shift, scale, storeExp);
-      s7 += shiftedExp(z, i + 7, shift, scale, storeExp);
+      s0 += shiftedExp(z, i, shift, scale, pass);
+      s1 += shiftedExp(z, i + 1, shift, scale, pass);
+      s2 += shiftedExp(z, i + 2, shift, scale, pass);
+      s3 += shiftedExp(z, i + 3, shift, scale, pass);
+      s4 += shiftedExp(z, i + 4, shift, scale, pass);
+      s5 += shiftedExp(z, i + 5, shift, scale, pass);
+      s6 += shiftedExp(z, i + 6, shift, scale, pass);
+      s7 += shiftedExp(z, i + 7, shift, scale, pass);
     }
-    if (storeExp) {
+    if (pass.storesExp) {
       return total(s0, s1, s2, s3, s4, s5, s6, s7);
     }
     int ones = 0;
     for (int i = 0; i < to; i++) {
-      ones += z[i] == 0 ? 1 : 0; // y_i, whose e^y_i was left out
+      ones += z[i] == pass.leftOut ? 1 : 0;
     }
     return total(s0, s1, s2, s3, s4, s5, s6, s7) + (ones - 1);
   }
@@ -215,24 +254,21 @@ final class FloatLanes {
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
-  /**
-   * e^-|y|, y = (z[i] - shift) scale, stored in z[i] with y itself unless {@code storeExp}: e^y
-   * where y is at most 0, as in the softmax family, and sigmoid's e^-|x| with no shift and scale 1.
-   * Returns the term for the sum: e^-|y|, or 0 where y is 0 and y is stored.
-   */
-  private static double shiftedExp(
-      double[] z, int i, double shift, double scale, boolean storeExp) {
-    double y = (z[i] - shift) * scale;
-    double e = exp(-Math.abs(y));
-    z[i] = storeExp ? e : y;
-    return storeExp || y != 0 ? e : 0;
+  /** The pass's exponential of y = (z[i] - shift) scale, or y, stored; returns the term to sum. */
+  private static double shiftedExp(double[] z, int i, double shift, double scale, Pass pass) {
+    long bits = Math.min(Double.doubleToRawLongBits((z[i] - shift) * scale), pass.ceilingBits);
+    double y = Double.longBitsToDouble(bits);
+    double e = exp(Double.longBitsToDouble(bits | pass.signBit));
+    z[i] = pass.storesExp ? e : y;
+    return y == pass.leftOut ? 0 : e;
   }
 
   /**
-   * e^x for x <= 0 (NaN stays NaN): x = k ln2 + r, |r| <= ln2/2, e^x = 2^k e^r with e^r from its
-   * Taylor polynomial in fma, no table (vector lanes cannot share one cheaply): its even and odd
-   * terms by Horner's rule in r^2, side by side, so that six steps wait on each other where
-   * Horner's rule in r has eleven (a short row waits on its exponentials from start to end).
+   * e^x for x <= {@link #CEILING} (NaN stays NaN), +inf from about 709.4: x = k ln2 + r, |r| <=
+   * ln2/2, e^x = 2^k e^r with e^r from its Taylor polynomial in fma, no table (vector lanes cannot
+   * share one cheaply): its even and odd terms by Horner's rule in r^2, side by side, so that six
+   * steps wait on each other where Horner's rule in r has eleven (a short row waits on its
+   * exponentials from start to end).
    */
   static double exp(double x) {
     double t = Math.fma(x, LOG2E, SHIFTER);

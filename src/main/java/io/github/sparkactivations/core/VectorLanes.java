@@ -24,6 +24,7 @@ import java.util.stream.IntStream;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -45,6 +46,9 @@ final class VectorLanes {
       DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 512
           ? DoubleVector.SPECIES_512
           : DoubleVector.SPECIES_256;
+
+  /** As many longs as {@link #SPECIES} has doubles. */
+  private static final VectorSpecies<Long> LONGS = SPECIES.withLanes(long.class);
 
   /** Doubles per vector: {@link #LANES} or half as many. */
   private static final int STEP = SPECIES.length();
@@ -70,19 +74,22 @@ final class VectorLanes {
   }
 
   /**
-   * {@link FloatLanes#shiftedExpSum}: e^-|y| lane by lane, {@link FloatLanes#exp}'s steps, for y =
-   * (z - shift) scale, summed (less the terms with y = 0 where y is stored, counted apart), and y
-   * or e^-|y| stored. Written out in one method without helpers of its own, and larger than the JIT
-   * inlines: it is compiled on its own with every vector operation intrinsified, whatever the
-   * inlining budget of its callers (where a vector crosses a call the JIT did not inline, it is
-   * boxed, and the loop runs ten times slower). No branch depends on the arguments: a loop with one
-   * would run at half speed once every choice had been taken.
+   * {@link FloatLanes#shiftedExpSum}: the pass's exponentials lane by lane, {@link
+   * FloatLanes#exp}'s steps, summed, and y or the exponentials stored. Written out in one method
+   * without helpers of its own, and larger than the JIT inlines: it is compiled on its own with
+   * every vector operation intrinsified, whatever the inlining budget of its callers (where a
+   * vector crosses a call the JIT did not inline, it is boxed, and the loop runs ten times slower).
+   * No branch depends on the arguments: a loop with one would run at half speed once every choice
+   * had been taken.
    */
   static double shiftedExpSum(
-      double[] z, int length, double shift, double scale, boolean storeExp) {
+      double[] z, int length, double shift, double scale, FloatLanes.Pass pass) {
     // Whole vectors over the row and its padding; a last vector of padding alone would add zeros.
     int to = (length + STEP - 1) / STEP * STEP;
-    VectorMask<Double> storeShifted = SPECIES.maskAll(!storeExp);
+    VectorMask<Double> storeShifted = SPECIES.maskAll(!pass.storesExp);
+    LongVector ceiling = LongVector.broadcast(LONGS, pass.ceilingBits);
+    LongVector signBit = LongVector.broadcast(LONGS, pass.signBit);
+    DoubleVector leftOut = DoubleVector.broadcast(SPECIES, pass.leftOut);
     DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
     DoubleVector c2 = DoubleVector.broadcast(SPECIES, C2);
     DoubleVector c3 = DoubleVector.broadcast(SPECIES, C3);
@@ -96,11 +103,11 @@ final class VectorLanes {
     DoubleVector sums = DoubleVector.zero(SPECIES);
     // Where a vector has four lanes, the partial sums of lanes 4 to 7 wait here, swapped in turn.
     DoubleVector upperSums = sums;
-    // Where y is stored, the terms with y = 0 are left out of the sums; NaN equals nothing.
-    DoubleVector leftOutY = DoubleVector.broadcast(SPECIES, storeExp ? Double.NaN : 0.0);
     for (int i = 0; i + STEP <= to; i += STEP) {
       DoubleVector y = DoubleVector.fromArray(SPECIES, z, i).sub(shift).mul(scale);
-      DoubleVector x = y.abs().neg();
+      LongVector bits = y.reinterpretAsLongs().min(ceiling);
+      y = bits.reinterpretAsDoubles();
+      DoubleVector x = bits.or(signBit).reinterpretAsDoubles();
       DoubleVector t = x.fma(LOG2E, SHIFTER);
       DoubleVector minusK = shifter.sub(t);
       DoubleVector r = minusK.fma(ln2Hi, x);
@@ -114,7 +121,7 @@ final class VectorLanes {
               .add(EXPONENT_BIAS)
               .lanewise(VectorOperators.LSHL, 52)
               .reinterpretAsDoubles();
-      DoubleVector e = p.mul(powerOfTwo).blend(0.0, x.lt(LOWEST).or(y.eq(leftOutY)));
+      DoubleVector e = p.mul(powerOfTwo).blend(0.0, x.lt(LOWEST).or(y.eq(leftOut)));
       e.blend(y, storeShifted).intoArray(z, i);
       sums = sums.add(e);
       if (STEP < LANES) {
@@ -148,12 +155,12 @@ final class VectorLanes {
                 sums.lane(5),
                 sums.lane(6),
                 sums.lane(7));
-    if (storeExp) {
+    if (pass.storesExp) {
       return total;
     }
     int ones = 0;
     for (int i = 0; i + STEP <= to; i += STEP) {
-      ones += DoubleVector.fromArray(SPECIES, z, i).eq(0.0).trueCount();
+      ones += DoubleVector.fromArray(SPECIES, z, i).eq(leftOut).trueCount();
     }
     return total + (ones - 1);
   }
@@ -237,7 +244,7 @@ final class VectorLanes {
    * exponential's loop reads it as it was stored (a vector read of values stored one at a time
    * cannot take them from the pending stores, and waits for all of them).
    */
-  static void widen(float[] x, int offset, int length, double[] z) {
+  static void widen(float[] x, int offset, int length, double[] z, double padding) {
     int i = 0;
     for (; i + STEP <= length; i += STEP) {
       widened(x, offset + i).intoArray(z, i);
@@ -246,12 +253,12 @@ final class VectorLanes {
     if (rest > 0) {
       widened(x, offset + length - STEP)
           .rearrange(LAST_VALUES_FIRST.get(rest))
-          .blend(Double.NEGATIVE_INFINITY, PADDING.get(rest))
+          .blend(padding, PADDING.get(rest))
           .intoArray(z, i);
       i += STEP;
     }
     for (; i < FloatLanes.padded(length); i += STEP) {
-      DoubleVector.broadcast(SPECIES, Double.NEGATIVE_INFINITY).intoArray(z, i);
+      DoubleVector.broadcast(SPECIES, padding).intoArray(z, i);
     }
   }
 

@@ -74,6 +74,20 @@ class ArrayKernelsTest {
   }
 
   @Test
+  void floatSoftmaxOfValuesFarAboveTheFirstMatchesItsClosedForm() {
+    // e^(x - first) overflows here: the kernel shifts by the largest value instead.
+    double top = 1 / (1 + Math.exp(-1));
+    float[] expected = {0f, (float) top, (float) (Math.exp(-1) * top)};
+    float[] out = new float[3];
+    ArrayKernels.softmax(new float[] {0, 1000, 999}, 0, 3, out, 0, 1);
+    assertArrayEquals(expected, out);
+    ArrayKernels.softmin(new float[] {0, -1000, -999}, 0, 3, out, 0, 1);
+    assertArrayEquals(expected, out);
+    ArrayKernels.softmax(new float[] {0, 500, 499.5f}, 0, 3, out, 0, 0.5);
+    assertArrayEquals(expected, out);
+  }
+
+  @Test
   void softmaxOfTheKnownVectorMatchesItsClosedForm() {
     double total = Math.exp(-2.5) + Math.exp(-0.5) + 1;
     double[] p = run(SOFTMAX, LOGITS);

@@ -62,20 +62,25 @@ class FloatLanesTest {
     }
     for (double[] row : rows) {
       int n = row.length;
-      // Shifted by a value above the row (or 0), scaled by a positive factor (or 1).
-      double shift = random.nextBoolean() ? 0 : random.nextDouble(0, 5);
+      // Shifted by 0, by a value above the row or by one far below it (y up to the ceiling and
+      // beyond, as softmax shifted by its first value has them), scaled by 1 or a factor of
+      // either sign (softmin's is negative, and its rows are padded with +inf).
+      double shift =
+          new double[] {0, random.nextDouble(0, 5), random.nextDouble(-800, 0)}[random.nextInt(3)];
       double scale = random.nextBoolean() ? 1 : random.nextDouble(0.1, 3);
-      for (boolean storeExp : new boolean[] {true, false}) {
-        double[] scalar = padded(row);
-        double[] vector = padded(row);
+      scale = random.nextInt(4) == 0 ? -scale : scale;
+      double padding = scale > 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+      for (FloatLanes.Pass pass : FloatLanes.Pass.values()) {
+        double[] scalar = padded(row, padding);
+        double[] vector = padded(row, padding);
         assertSameBits(
-            FloatLanes.scalarShiftedExpSum(scalar, scalar.length, shift, scale, storeExp),
-            VectorLanes.shiftedExpSum(vector, n, shift, scale, storeExp),
-            "sum of e^x, n = " + n + ", storeExp " + storeExp);
+            FloatLanes.scalarShiftedExpSum(scalar, scalar.length, shift, scale, pass),
+            VectorLanes.shiftedExpSum(vector, n, shift, scale, pass),
+            "sum of e^x, n = " + n + ", " + pass);
         assertSameBits(
             Arrays.copyOf(scalar, n),
             Arrays.copyOf(vector, n),
-            "stored values, n = " + n + ", storeExp " + storeExp);
+            "stored values, n = " + n + ", " + pass);
       }
       // sigmoid takes either sign: half the row mirrored, as floats.
       float[] mixed = new float[n];
@@ -84,10 +89,10 @@ class FloatLanesTest {
         mixed[i] = (float) (i % 2 == 0 ? -row[i] : row[i]);
         widened[i] = mixed[i];
       }
-      double[] scalar = padded(widened);
-      double[] vector = padded(widened);
-      FloatLanes.scalarShiftedExpSum(scalar, scalar.length, 0, 1, true);
-      VectorLanes.shiftedExpSum(vector, n, 0, 1, true);
+      double[] scalar = padded(widened, Double.NEGATIVE_INFINITY);
+      double[] vector = padded(widened, Double.NEGATIVE_INFINITY);
+      FloatLanes.scalarShiftedExpSum(scalar, scalar.length, 0, 1, FloatLanes.Pass.SIGMOID);
+      VectorLanes.shiftedExpSum(vector, n, 0, 1, FloatLanes.Pass.SIGMOID);
       assertSameBits(
           Arrays.copyOf(scalar, n), Arrays.copyOf(vector, n), "e^-|x| of either sign, n = " + n);
       float[] scalarSigmoid = new float[n];
@@ -113,11 +118,12 @@ class FloatLanesTest {
   }
 
   /**
-   * The row widened as the kernels widen it: -inf up to whole groups of {@link FloatLanes#LANES}.
+   * The row widened as the kernels widen it: the padding up to whole groups of {@link
+   * FloatLanes#LANES}.
    */
-  private static double[] padded(double[] row) {
+  private static double[] padded(double[] row, double padding) {
     double[] padded = Arrays.copyOf(row, FloatLanes.padded(row.length));
-    Arrays.fill(padded, row.length, padded.length, Double.NEGATIVE_INFINITY);
+    Arrays.fill(padded, row.length, padded.length, padding);
     return padded;
   }
 
@@ -155,11 +161,12 @@ class FloatLanesTest {
             new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, NEGATIVE_NAN}
                 [trial / 10 % 4];
       }
+      double padding = trial % 2 == 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
       double[] wide = new double[FloatLanes.padded(n)];
-      VectorLanes.widen(row, 0, n, wide);
+      VectorLanes.widen(row, 0, n, wide, padding);
       double[] scalarWide = new double[n];
       FloatLanes.scalarWiden(row, 0, n, scalarWide);
-      assertSameBits(padded(scalarWide), wide, "widened " + Arrays.toString(row));
+      assertSameBits(padded(scalarWide, padding), wide, "widened " + Arrays.toString(row));
       // Shifted by one of the row's values (zero differences), scaled, a zero of either sign.
       double shift = random.nextBoolean() ? 0 : row[random.nextInt(n)];
       double scale = random.nextBoolean() ? 1 : random.nextDouble(1e-3, 1);
@@ -191,7 +198,12 @@ class FloatLanesTest {
     SplittableRandom random = new SplittableRandom(7);
     double worst = 0;
     for (int i = 0; i < 20_000; i++) {
-      double x = i % 2 == 0 ? random.nextDouble(-708, 0) : -random.nextDouble() * 0x1p-20;
+      double x =
+          switch (i % 3) {
+            case 0 -> random.nextDouble(-708, 0);
+            case 1 -> random.nextDouble(0, 709.4); // softmax shifted by its first value
+            default -> (random.nextBoolean() ? 1 : -1) * random.nextDouble() * 0x1p-20;
+          };
       BigDecimal exact = ExponentialTest.exact(x);
       double relative =
           new BigDecimal(FloatLanes.exp(x))
@@ -208,6 +220,9 @@ class FloatLanesTest {
     assertEquals(1.0, FloatLanes.exp(-0.0));
     assertEquals(0.0, FloatLanes.exp(-708.00000001));
     assertEquals(0.0, FloatLanes.exp(Double.NEGATIVE_INFINITY));
+    // From about 709.4 up to the ceiling, 2^k overflows: +inf, so that such a sum is never finite.
+    assertEquals(Double.POSITIVE_INFINITY, FloatLanes.exp(709.5));
+    assertEquals(Double.POSITIVE_INFINITY, FloatLanes.exp(FloatLanes.CEILING));
     assertTrue(Double.isNaN(FloatLanes.exp(Double.NaN)));
   }
 
@@ -247,10 +262,11 @@ class FloatLanesTest {
       int n = rowAndMass.length - 1;
       double expected = rowAndMass[n];
       double[] row = Arrays.copyOf(rowAndMass, n);
-      double[] scalar = padded(row);
-      double[] vector = padded(row);
-      double scalarMass = FloatLanes.scalarShiftedExpSum(scalar, scalar.length, 0, 1, false);
-      double vectorMass = VectorLanes.shiftedExpSum(vector, n, 0, 1, false);
+      double[] scalar = padded(row, Double.NEGATIVE_INFINITY);
+      double[] vector = padded(row, Double.NEGATIVE_INFINITY);
+      double scalarMass =
+          FloatLanes.scalarShiftedExpSum(scalar, scalar.length, 0, 1, FloatLanes.Pass.LOG_SOFTMAX);
+      double vectorMass = VectorLanes.shiftedExpSum(vector, n, 0, 1, FloatLanes.Pass.LOG_SOFTMAX);
       String what = "mass besides the pivot of " + Arrays.toString(row);
       assertEquals(expected, scalarMass, expected * 0x1p-45, what);
       assertSameBits(scalarMass, vectorMass, what);
