@@ -102,9 +102,9 @@ final class FloatLanes {
     final boolean storesExp;
 
     /**
-     * The bits of the largest y taken as it is, larger ones (and a NaN with its sign bit clear)
-     * taken as it: a minimum of signed integers, one instruction, where the exponential's steps
-     * hold. Long.MAX_VALUE where y stays as it is.
+     * The bits of a ceiling on y: a y whose bits are larger as signed integers (a larger positive
+     * y, or a NaN with its sign bit clear) is taken as the ceiling, by a minimum of integers (one
+     * instruction). Long.MAX_VALUE where y stays as it is.
      */
     final long ceilingBits;
 
