@@ -75,16 +75,30 @@ class ArrayKernelsTest {
 
   @Test
   void floatSoftmaxOfValuesFarAboveTheFirstMatchesItsClosedForm() {
-    // e^(x - first) overflows here: the kernel shifts by the largest value instead.
+    // e^(x - first) overflows here: the kernel shifts by the largest value instead. Rows of 3 and
+    // 10 take the scalar and the vector loops; the other values' e^-1000 is 0 in float.
     double top = 1 / (1 + Math.exp(-1));
-    float[] expected = {0f, (float) top, (float) (Math.exp(-1) * top)};
-    float[] out = new float[3];
-    ArrayKernels.softmax(new float[] {0, 1000, 999}, 0, 3, out, 0, 1);
-    assertArrayEquals(expected, out);
-    ArrayKernels.softmin(new float[] {0, -1000, -999}, 0, 3, out, 0, 1);
-    assertArrayEquals(expected, out);
-    ArrayKernels.softmax(new float[] {0, 500, 499.5f}, 0, 3, out, 0, 0.5);
-    assertArrayEquals(expected, out);
+    for (int n : new int[] {3, 10}) {
+      float[] expected = new float[n];
+      expected[1] = (float) top;
+      expected[2] = (float) (Math.exp(-1) * top);
+      float[] out = new float[n];
+      ArrayKernels.softmax(row(n, 0, 1000, 999), 0, n, out, 0, 1);
+      assertArrayEquals(expected, out);
+      ArrayKernels.softmin(row(n, 0, -1000, -999), 0, n, out, 0, 1);
+      assertArrayEquals(expected, out);
+      ArrayKernels.softmax(row(n, 0, 500, 499.5f), 0, n, out, 0, 0.5);
+      assertArrayEquals(expected, out);
+    }
+  }
+
+  /** The three values, then copies of the first up to n values. */
+  private static float[] row(int n, float first, float second, float third) {
+    float[] row = new float[n];
+    Arrays.fill(row, first);
+    row[1] = second;
+    row[2] = third;
+    return row;
   }
 
   @Test
