@@ -311,7 +311,8 @@ public final class ArrayKernels {
     double scale = 1 / t;
     // The row's padding must give y = -inf, whose e^y adds nothing, whatever the sign of t.
     double padding = t > 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-    if (!log && normaliseShiftedByFirst(x, offset, length, out, outOffset, scale, padding)) {
+    // softmax tries the row's first value as its shift: the row need not wait for a search.
+    if (!log && normaliseShiftedBy(x[offset], x, offset, length, out, outOffset, scale, padding)) {
       return;
     }
     float pivot = FloatLanes.extreme(x, offset, offset + length, t > 0);
@@ -321,31 +322,36 @@ public final class ArrayKernels {
       narrow(wide, out, outOffset);
       return;
     }
-    double[] z = widenToScratch(x, offset, length, padding);
     if (log) {
       // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel: the
       // pivot's term (exactly 1) is left out of R, so that log1p sees the rest unrounded.
+      double[] z = widenToScratch(x, offset, length, padding);
       double rest = FloatLanes.shiftedExpSum(z, length, pivot, scale, FloatLanes.Pass.LOG_SOFTMAX);
       double logTotal = log1pOfSum(rest);
       double zero = signedZero(rest, z, 0, length, 0);
       FloatLanes.shiftScaleAndNarrow(z, length, logTotal, 1, zero, out, outOffset);
       return;
     }
-    double sum = FloatLanes.shiftedExpSum(z, length, pivot, scale, FloatLanes.Pass.SOFTMAX);
-    FloatLanes.shiftScaleAndNarrow(z, length, 0, 1 / sum, 0.0, out, outOffset);
+    normaliseShiftedBy(pivot, x, offset, length, out, outOffset, scale, padding);
   }
 
   /**
-   * softmax shifted by the row's first value rather than its largest, which the row would wait for:
-   * e^y of either sign is as exact, and the first value's own term, 1, keeps the sum from
-   * underflowing. False, with nothing written, where the sum is not finite: a NaN or an infinity in
-   * the row, or a value about 709 above the first once scaled (the caller shifts by the largest
-   * value then).
+   * softmax shifted by one of the row's values: by the largest, or by any other (e^y of either sign
+   * is as exact, and the shift's own term, 1, keeps the sum from underflowing). False, with nothing
+   * written, where the sum is not finite: a NaN or an infinity in the row, or a value about 709
+   * above the shift once scaled (never with the largest value as the shift).
    */
-  private static boolean normaliseShiftedByFirst(
-      float[] x, int offset, int length, float[] out, int outOffset, double scale, double padding) {
+  private static boolean normaliseShiftedBy(
+      float shift,
+      float[] x,
+      int offset,
+      int length,
+      float[] out,
+      int outOffset,
+      double scale,
+      double padding) {
     double[] z = widenToScratch(x, offset, length, padding);
-    double sum = FloatLanes.shiftedExpSum(z, length, x[offset], scale, FloatLanes.Pass.SOFTMAX);
+    double sum = FloatLanes.shiftedExpSum(z, length, shift, scale, FloatLanes.Pass.SOFTMAX);
     if (!(sum < Double.POSITIVE_INFINITY)) {
       return false;
     }
