@@ -60,6 +60,17 @@ final class VectorLanes {
   /** The searches' eight floats at a time. */
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_256;
 
+  /**
+   * Lane i to i ^ 1, i ^ 2 and i ^ 4: the swaps that add eight lanes in pairs (unused with four).
+   */
+  private static final VectorShuffle<Double> NEIGHBOUR = VectorShuffle.fromOp(SPECIES, i -> i ^ 1);
+
+  private static final VectorShuffle<Double> NEIGHBOURING_PAIR =
+      VectorShuffle.fromOp(SPECIES, i -> i ^ 2);
+
+  private static final VectorShuffle<Double> OTHER_HALF =
+      VectorShuffle.fromOp(SPECIES, i -> (i ^ 4) % STEP);
+
   /** Empty if vectors of four doubles or more run in hardware here, else why not. */
   static Optional<String> unsupportedReason() {
     int preferred = DoubleVector.SPECIES_PREFERRED.vectorBitSize();
@@ -135,26 +146,25 @@ final class VectorLanes {
       upperSums = sums;
       sums = lowerSums;
     }
-    double total =
-        STEP < LANES
-            ? FloatLanes.total(
-                sums.lane(0),
-                sums.lane(1),
-                sums.lane(2),
-                sums.lane(3),
-                upperSums.lane(0),
-                upperSums.lane(1),
-                upperSums.lane(2),
-                upperSums.lane(3))
-            : FloatLanes.total(
-                sums.lane(0),
-                sums.lane(1),
-                sums.lane(2),
-                sums.lane(3),
-                sums.lane(4),
-                sums.lane(5),
-                sums.lane(6),
-                sums.lane(7));
+    double total;
+    if (STEP < LANES) {
+      total =
+          FloatLanes.total(
+              sums.lane(0),
+              sums.lane(1),
+              sums.lane(2),
+              sums.lane(3),
+              upperSums.lane(0),
+              upperSums.lane(1),
+              upperSums.lane(2),
+              upperSums.lane(3));
+    } else {
+      // FloatLanes.total's pairs, then pairs of pairs, then halves, with a swap of lanes each: a
+      // short row waits on these three steps where it would wait on eight reads of lanes.
+      DoubleVector pairs = sums.add(sums.rearrange(NEIGHBOUR));
+      DoubleVector quads = pairs.add(pairs.rearrange(NEIGHBOURING_PAIR));
+      total = quads.add(quads.rearrange(OTHER_HALF)).lane(0);
+    }
     if (pass.storesExp) {
       return total;
     }
