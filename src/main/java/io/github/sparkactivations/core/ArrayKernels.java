@@ -327,7 +327,7 @@ public final class ArrayKernels {
       // pivot's term (exactly 1) is left out of R, so that log1p sees the rest unrounded.
       double[] z = widenToScratch(x, offset, length, padding);
       double rest = FloatLanes.shiftedExpSum(z, length, pivot, scale, FloatLanes.Pass.LOG_SOFTMAX);
-      double logTotal = log1pOfSum(rest);
+      double logTotal = Logarithm.log1p(rest);
       double zero = signedZero(rest, z, 0, length, 0);
       FloatLanes.shiftScaleAndNarrow(z, length, logTotal, 1, zero, out, outOffset);
       return;
@@ -357,16 +357,6 @@ public final class ArrayKernels {
     }
     FloatLanes.shiftScaleAndNarrow(z, length, 0, 1 / sum, 0.0, out, outOffset);
     return true;
-  }
-
-  /**
-   * log(1 + r) for r >= 0 within a few double ulps, as r log(u)/(u - 1) with u = 1 + r rounded
-   * (Goldberg): the float kernels' rows wait on this one logarithm, and {@link Math#log} with a
-   * division beside it answers sooner than a log1p.
-   */
-  private static double log1pOfSum(double r) {
-    double u = 1 + r;
-    return u == 1 ? r : Math.log(u) * (r / (u - 1));
   }
 
   /**

@@ -10,7 +10,8 @@ import java.math.MathContext;
  * <p>v = 2^k m with m in [1, 2); with c = 1 + j/128 the start of m's 128th and r = 1/c rounded, m r
  * = 1 + t with t in about [0, 1/128), so log v = k ln2 - log r + log1p(t), the 128 values -log r
  * held as double-doubles and log1p(t) by its Taylor series to t^10. Near 1 (|v - 1| < 1/128), where
- * k ln2 and -log r would cancel, log1p(t) of t = v - 1 alone.
+ * k ln2 and -log r would cancel, log1p(t) of t = v - 1 alone. {@link #log1p(double)} takes the same
+ * steps in plain doubles, for the float kernels.
  */
 final class Logarithm {
 
@@ -30,6 +31,9 @@ final class Logarithm {
 
   private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
 
+  /** ln2 rounded to double. */
+  private static final double LN2;
+
   /** ln2 with 42 significant bits (k times it is exact for |k| < 2^11) and the rest. */
   private static final double LN2_HI;
 
@@ -39,7 +43,8 @@ final class Logarithm {
     MathContext digits = new MathContext(45);
     BigDecimal ln2 =
         new BigDecimal("0.69314718055994530941723212145817656807550013436025525412068");
-    LN2_HI = Double.longBitsToDouble(Double.doubleToRawLongBits(ln2.doubleValue()) & (-1L << 11));
+    LN2 = ln2.doubleValue();
+    LN2_HI = Double.longBitsToDouble(Double.doubleToRawLongBits(LN2) & (-1L << 11));
     LN2_LO = ln2.subtract(new BigDecimal(LN2_HI)).doubleValue();
     for (int j = 0; j < TABLE_SIZE; j++) {
       RECIPROCAL[j] = 1 / (1 + (double) j / TABLE_SIZE);
@@ -87,6 +92,34 @@ final class Logarithm {
       lo = log.lo();
     }
     return new DoubleDouble(hi, lo);
+  }
+
+  /**
+   * log(1 + y) for finite y >= 0 as a double, within 2 ulps: the float kernels' one logarithm per
+   * row, which the row's results wait on. In a chain of dependent calls this takes about 12 ns from
+   * argument to result, {@link Math#log} about 14, and log1p from it needed a product after that.
+   * log(1 + y) = log u + (y - (u - 1))/u for u = 1 + y rounded (the second term restores y's bits
+   * lost in u, the division running beside the logarithm), log u = k ln2 - log r + log1p(t) from
+   * the table, and log1p(t), t in about [0, 1/128), by its Taylor series to t^8 (the next term is
+   * below 2^-59 of t) in Estrin's scheme. Near 1, j = 0 and k = 0 leave log1p(t) alone: nothing
+   * cancels.
+   */
+  static double log1p(double y) {
+    double u = 1 + y;
+    double lostBits = (y - (u - 1)) / u;
+    long bits = Double.doubleToRawLongBits(u);
+    int j = (int) (bits >>> (52 - TABLE_BITS)) & (TABLE_SIZE - 1);
+    double m = Double.longBitsToDouble(bits & SIGNIFICAND_BITS | ONE_BITS);
+    double t = Math.fma(m, RECIPROCAL[j], -1);
+    double square = t * t;
+    // log1p(t) = t + t^2 (-1/2 + t/3 + t^2 (-1/4 + t/5) + t^4 (-1/6 + t/7 - t^2/8))
+    double tail =
+        Math.fma(
+            square * square,
+            Math.fma(square, -1.0 / 8, Math.fma(t, 1.0 / 7, -1.0 / 6)),
+            Math.fma(square, Math.fma(t, 1.0 / 5, -1.0 / 4), Math.fma(t, 1.0 / 3, -0.5)));
+    double tableTerms = Math.fma(Math.getExponent(u), LN2, MINUS_LOG_HI[j]);
+    return tableTerms + (Math.fma(square, tail, t) + lostBits);
   }
 
   /** log v; 0 gives -inf, negative values NaN, +inf +inf. */

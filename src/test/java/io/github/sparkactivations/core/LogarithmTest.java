@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * The double-double log1p against log(1 + y) in BigDecimal (2 atanh(y/(2 + y)) by its series for
  * |y| < 1/2, else k ln2 plus 2 atanh((m - 1)/(m + 1)), at 60 digits): hi + lo within 2^-66 of
  * exact, hi within half an ulp plus 2^-12, over every binade of y from -1 to 10^308, near the
- * method's boundaries, and for double-double input; log over every binade, subnormals included.
+ * method's boundaries, and for double-double input; log over every binade, subnormals included; the
+ * plain double log1p within two ulps.
  */
 class LogarithmTest {
 
@@ -128,6 +129,37 @@ class LogarithmTest {
       double relative = Reference.relativeError(log, exact);
       assertTrue(relative < 0x1p-66, "log(" + v + "): relative error " + relative);
     }
+  }
+
+  @Test
+  void plainLog1pIsWithinTwoUlpsForEveryNonNegativeArgument() {
+    SplittableRandom random = new SplittableRandom(5);
+    List<Double> points = new ArrayList<>(List.of(0.0, Double.MIN_VALUE, 0x1p-53, 1.0, 1e9));
+    for (int i = 0; i < 20_000; i++) {
+      // Every binade a row's sum can take, and evenly over the first few, where the table's
+      // entries change fastest.
+      points.add(Math.scalb(random.nextDouble(1, 2), random.nextInt(-1074, 40)));
+      points.add(random.nextDouble(0, 4));
+    }
+    for (int j = 0; j <= 128; j++) {
+      double edge = 1.0 / 128 * j; // where u = 1 + y moves to the next entry
+      for (int ulps = -2; ulps <= 2; ulps++) {
+        points.add(Math.max(0, edge + ulps * Math.ulp(edge)));
+      }
+    }
+    double worstUlps = 0;
+    for (double y : points) {
+      double log = Logarithm.log1p(y);
+      BigDecimal exact = exactLog1p(new BigDecimal(y));
+      double ulps =
+          y == 0
+              ? Math.abs(log) / Double.MIN_VALUE
+              : new BigDecimal(log).subtract(exact).abs().doubleValue()
+                  / Math.ulp(exact.doubleValue());
+      assertTrue(ulps <= 2, "log1p(" + y + ") = " + log + ", " + ulps + " ulp from exact");
+      worstUlps = Math.max(worstUlps, ulps);
+    }
+    System.out.printf("log1p in doubles: worst error %.3f ulp%n", worstUlps);
   }
 
   @Test
