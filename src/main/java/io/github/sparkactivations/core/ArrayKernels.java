@@ -107,13 +107,19 @@ public final class ArrayKernels {
    * one before.
    */
   private static double[] widenToScratch(float[] x, int offset, int length, double padding) {
+    double[] z = scratch(length);
+    FloatLanes.widen(x, offset, length, z, padding);
+    return z;
+  }
+
+  /** The thread's scratch buffer, or a new array, for a row of this length once padded. */
+  private static double[] scratch(int length) {
     int padded = FloatLanes.padded(length);
     double[] z = length > SCRATCH_LIMIT ? new double[padded] : SCRATCH.get();
     if (z.length < padded) {
       z = new double[Math.min(SCRATCH_LIMIT, Math.max(padded, 2 * z.length))];
       SCRATCH.set(z);
     }
-    FloatLanes.widen(x, offset, length, z, padding);
     return z;
   }
 
@@ -309,30 +315,35 @@ public final class ArrayKernels {
       return;
     }
     double scale = 1 / t;
-    // The row's padding must give y = -inf, whose e^y adds nothing, whatever the sign of t.
-    double padding = t > 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-    // softmax tries the row's first value as its shift: the row need not wait for a search.
-    if (!log && normaliseShiftedBy(x[offset], x, offset, length, out, outOffset, scale, padding)) {
-      return;
-    }
-    float pivot = FloatLanes.extreme(x, offset, offset + length, t > 0);
-    if (!Float.isFinite(pivot)) {
-      double[] wide = widen(x, offset, length);
-      exponentialNormalise(wide, 0, length, wide, 0, t, log);
-      narrow(wide, out, outOffset);
-      return;
-    }
     if (log) {
       // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel: the
-      // pivot's term (exactly 1) is left out of R, so that log1p sees the rest unrounded.
-      double[] z = widenToScratch(x, offset, length, padding);
-      double rest = FloatLanes.shiftedExpSum(z, length, pivot, scale, FloatLanes.Pass.LOG_SOFTMAX);
-      double logTotal = Logarithm.log1p(rest);
-      double zero = signedZero(rest, z, 0, length, 0);
-      FloatLanes.shiftScaleAndNarrow(z, length, logTotal, 1, zero, out, outOffset);
-      return;
+      // pivot's term (exactly 1) is left out of R, so that log1p sees the rest unrounded. t > 0.
+      double[] z = scratch(length);
+      float pivot = FloatLanes.widenFindingLargest(x, offset, length, z);
+      if (Float.isFinite(pivot)) {
+        double rest =
+            FloatLanes.shiftedExpSum(z, length, pivot, scale, FloatLanes.Pass.LOG_SOFTMAX);
+        double logTotal = Logarithm.log1p(rest);
+        double zero = signedZero(rest, z, 0, length, 0);
+        FloatLanes.shiftScaleAndNarrow(z, length, logTotal, 1, zero, out, outOffset);
+        return;
+      }
+    } else {
+      // The row's padding must give y = -inf, whose e^y adds nothing, whatever the sign of t.
+      double padding = t > 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+      // softmax tries the row's first value as its shift: the row need not wait for a search.
+      if (normaliseShiftedBy(x[offset], x, offset, length, out, outOffset, scale, padding)) {
+        return;
+      }
+      float pivot = FloatLanes.extreme(x, offset, offset + length, t > 0);
+      if (Float.isFinite(pivot)) {
+        normaliseShiftedBy(pivot, x, offset, length, out, outOffset, scale, padding);
+        return;
+      }
     }
-    normaliseShiftedBy(pivot, x, offset, length, out, outOffset, scale, padding);
+    double[] wide = widen(x, offset, length);
+    exponentialNormalise(wide, 0, length, wide, 0, t, log);
+    narrow(wide, out, outOffset);
   }
 
   /**

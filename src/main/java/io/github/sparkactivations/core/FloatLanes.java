@@ -170,6 +170,18 @@ final class FloatLanes {
     Arrays.fill(z, length, padded(length), padding);
   }
 
+  /**
+   * {@link #widen} with the padding -inf, returning the largest of the values as {@link #extreme}
+   * finds it.
+   */
+  static float widenFindingLargest(float[] x, int offset, int length, double[] z) {
+    if (VECTOR && length >= VECTOR_MINIMUM) {
+      return VectorLanes.widenFindingLargest(x, offset, length, z);
+    }
+    widen(x, offset, length, z, Double.NEGATIVE_INFINITY);
+    return scalarExtreme(x, offset, offset + length, true);
+  }
+
   /** z[0, length) = x[offset, offset + length) widened, no padding. */
   static void scalarWiden(float[] x, int offset, int length, double[] z) {
     for (int i = 0; i < length; i++) {

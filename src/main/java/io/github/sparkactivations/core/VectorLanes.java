@@ -228,17 +228,20 @@ final class VectorLanes {
       IntVector v = keys(x, Math.min(i, to - step), largest);
       m = largest ? m.max(v) : m.min(v);
     }
-    int key = m.reduceLanes(largest ? VectorOperators.MAX : VectorOperators.MIN);
-    return Float.intBitsToFloat(key ^ ((key >> 31) & Integer.MAX_VALUE));
+    return value(m.reduceLanes(largest ? VectorOperators.MAX : VectorOperators.MIN));
+  }
+
+  private static IntVector keys(float[] x, int i, boolean largest) {
+    return keys(FloatVector.fromArray(FLOATS, x, i), largest);
   }
 
   /**
-   * Eight floats from x[i] as integers in the order of their values: the bits, with those after the
-   * sign flipped where the sign is set (so -0 is below +0, as {@link Math#max} has them), and any
-   * NaN as the key that wins, which reads back as a NaN. Flipping is its own inverse.
+   * Floats as integers in the order of their values: the bits, with those after the sign flipped
+   * where the sign is set (so -0 is below +0, as {@link Math#max} has them), and any NaN as the key
+   * that wins, which reads back as a NaN. Flipping is its own inverse.
    */
-  private static IntVector keys(float[] x, int i, boolean largest) {
-    IntVector bits = FloatVector.fromArray(FLOATS, x, i).reinterpretAsInts();
+  private static IntVector keys(FloatVector values, boolean largest) {
+    IntVector bits = values.reinterpretAsInts();
     IntVector negativeFlips =
         bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, Integer.MAX_VALUE);
     VectorMask<Integer> nan =
@@ -246,6 +249,11 @@ final class VectorLanes {
             .compare(VectorOperators.GT, Float.floatToRawIntBits(Float.POSITIVE_INFINITY));
     return bits.lanewise(VectorOperators.XOR, negativeFlips)
         .blend(largest ? Integer.MAX_VALUE : Integer.MIN_VALUE, nan);
+  }
+
+  /** The float whose {@link #keys} key is this. */
+  private static float value(int key) {
+    return Float.intBitsToFloat(key ^ ((key >> 31) & Integer.MAX_VALUE));
   }
 
   /**
@@ -259,6 +267,28 @@ final class VectorLanes {
     for (; i + STEP <= length; i += STEP) {
       widened(x, offset + i).intoArray(z, i);
     }
+    widenLastValues(x, offset, length, i, z, padding);
+  }
+
+  /**
+   * {@link FloatLanes#widenFindingLargest}: {@link #widen} and {@link #extreme} in one pass over
+   * the floats, for log_softmax, whose exponentials wait on both (as two calls, each read the row).
+   */
+  static float widenFindingLargest(float[] x, int offset, int length, double[] z) {
+    IntVector m = keys(FloatVector.fromArray(NARROW, x, offset + length - STEP), true);
+    int i = 0;
+    for (; i + STEP <= length; i += STEP) {
+      FloatVector values = FloatVector.fromArray(NARROW, x, offset + i);
+      m = m.max(keys(values, true));
+      widened(values).intoArray(z, i);
+    }
+    widenLastValues(x, offset, length, i, z, Double.NEGATIVE_INFINITY);
+    return value(m.reduceLanes(VectorOperators.MAX));
+  }
+
+  /** The values from x[offset + i] on, fewer than a vector, and the padding, into z from i. */
+  private static void widenLastValues(
+      float[] x, int offset, int length, int i, double[] z, double padding) {
     int rest = length - i;
     if (rest > 0) {
       widened(x, offset + length - STEP)
@@ -273,8 +303,11 @@ final class VectorLanes {
   }
 
   private static DoubleVector widened(float[] x, int at) {
-    return (DoubleVector)
-        FloatVector.fromArray(NARROW, x, at).convertShape(VectorOperators.F2D, SPECIES, 0);
+    return widened(FloatVector.fromArray(NARROW, x, at));
+  }
+
+  private static DoubleVector widened(FloatVector values) {
+    return (DoubleVector) values.convertShape(VectorOperators.F2D, SPECIES, 0);
   }
 
   /** For r values left over: the last r lanes moved to the first r. */

@@ -167,6 +167,16 @@ class FloatLanesTest {
       double[] scalarWide = new double[n];
       FloatLanes.scalarWiden(row, 0, n, scalarWide);
       assertSameBits(padded(scalarWide, padding), wide, "widened " + Arrays.toString(row));
+      double[] wideForLog = new double[FloatLanes.padded(n)];
+      float pivot = VectorLanes.widenFindingLargest(row, 0, n, wideForLog);
+      assertSameBits(
+          padded(scalarWide, Double.NEGATIVE_INFINITY),
+          wideForLog,
+          "widened for log_softmax " + Arrays.toString(row));
+      assertEquals(
+          Float.floatToIntBits(FloatLanes.scalarExtreme(row, 0, n, true)),
+          Float.floatToIntBits(pivot),
+          "largest found while widening " + Arrays.toString(row));
       // Shifted by one of the row's values (zero differences), scaled, a zero of either sign.
       double shift = random.nextBoolean() ? 0 : row[random.nextInt(n)];
       double scale = random.nextBoolean() ? 1 : random.nextDouble(1e-3, 1);
