@@ -317,7 +317,8 @@ public final class ArrayKernels {
     double scale = 1 / t;
     if (log) {
       // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel: the
-      // pivot's term (exactly 1) is left out of R, so that log1p sees the rest unrounded. t > 0.
+      // pivot's term (exactly 1) is left out of R, so that log1p sees the rest unrounded. The
+      // temperature is positive: the pivot is the largest value, the padding -inf.
       double[] z = scratch(length);
       float pivot = FloatLanes.widenFindingLargest(x, offset, length, z);
       if (Float.isFinite(pivot)) {

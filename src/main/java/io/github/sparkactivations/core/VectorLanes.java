@@ -251,7 +251,7 @@ final class VectorLanes {
         .blend(largest ? Integer.MAX_VALUE : Integer.MIN_VALUE, nan);
   }
 
-  /** The float whose {@link #keys} key is this. */
+  /** The float of which this is the {@link #keys} key. */
   private static float value(int key) {
     return Float.intBitsToFloat(key ^ ((key >> 31) & Integer.MAX_VALUE));
   }
