@@ -96,13 +96,12 @@ final class Logarithm {
 
   /**
    * log(1 + y) for finite y >= 0 as a double, within 2 ulps: the float kernels' one logarithm per
-   * row, which the row's results wait on. In a chain of dependent calls this takes about 12 ns from
-   * argument to result, {@link Math#log} about 14, and log1p from it needed a product after that.
-   * log(1 + y) = log u + (y - (u - 1))/u for u = 1 + y rounded (the second term restores y's bits
-   * lost in u, the division running beside the logarithm), log u = k ln2 - log r + log1p(t) from
-   * the table, and log1p(t), t in about [0, 1/128), by its Taylor series to t^8 (the next term is
-   * below 2^-59 of t) in Estrin's scheme. Near 1, j = 0 and k = 0 leave log1p(t) alone: nothing
-   * cancels.
+   * row, which the row's results wait on, with a shorter chain from argument to result than {@link
+   * Math#log} and the product a log1p from it needs. log(1 + y) = log u + (y - (u - 1))/u for u = 1
+   * + y rounded (the second term restores y's bits lost in u, the division running beside the
+   * logarithm), log u = k ln2 - log r + log1p(t) from the table, and log1p(t), t in about [0,
+   * 1/128), by its Taylor series to t^8 (the next term is below 2^-59 of t) in Estrin's scheme.
+   * Near 1, j = 0 and k = 0 leave log1p(t) alone: nothing cancels.
    */
   static double log1p(double y) {
     double u = 1 + y;
