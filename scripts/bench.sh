@@ -3,7 +3,7 @@
 # plus JMH kernel benchmarks. Prints each table, then writes target/bench/<line>/results-<scale>.md.
 #   scripts/bench.sh [--line L] ...       any Spark line (see line.sh); the default is 4.2
 #   scripts/bench.sh --quick              about 2 minutes, smaller data
-#   scripts/bench.sh                      the full run (about 20 minutes on 2 cores)
+#   scripts/bench.sh                      the full run (about 25 minutes on 2 cores)
 #   scripts/bench.sh --readme README.md   also replace the README's Performance tables (a full run),
 #                                         or this line's row of the per-line table (--quick)
 #   scripts/bench.sh --only sql,jmh       parts: sql, transformer, scaling, jmh, driver (+ stream)
