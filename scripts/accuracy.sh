@@ -16,6 +16,6 @@ fi
 
 python3 src/test/python/random_points.py --points "$points"
 source scripts/app-jar.sh # the classes, test classes included
-build="target/spark$line_id"
-java -cp "$build/test-classes:$build/classes" io.github.sparkactivations.core.RandomAccuracyReport \
-  target/random-points
+source scripts/test-classpath.sh # test_classpath
+java -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -cp "$test_classpath" \
+  io.github.sparkactivations.core.RandomAccuracyReport target/random-points

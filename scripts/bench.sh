@@ -13,16 +13,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/line.sh" # root, line_id, line_profiles, 
 cd "$root"
 
 source scripts/app-jar.sh
-build="target/spark$line_id"
-classpath_file="$build/bench-classpath.txt"
-if [[ ! -f "$classpath_file" || pom.xml -nt "$classpath_file" ]]; then
-  quiet_mvn "$line_profiles" dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$classpath_file"
-fi
+source scripts/test-classpath.sh # build, test_classpath
 source scripts/spark-runtime.sh # spark_jvm_flags
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
 exec java -Xmx"${BENCH_MEMORY:-8g}" "${spark_jvm_flags[@]}" \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-  -cp "$build/test-classes:$build/classes:$(cat "$classpath_file")" \
+  -cp "$test_classpath" \
   io.github.sparkactivations.bench.BenchmarkSuite --jar "$jar" --work "target/bench/$line_id" "$@"

@@ -93,9 +93,9 @@ final class FloatLanes {
     /**
      * y stored (the shift is the pivot, y at most 0), and the sum of the e^y less one of its terms
      * with y = 0 (each exactly 1; there must be one, the pivot's): those terms are left out of the
-     * partial sums and their count less one, read from the stored y, added last, so that a
-     * log_softmax's log1p sees the mass besides the pivot unrounded, found without a search for the
-     * pivot's index (whose store of -inf into the row made the vector loop wait).
+     * partial sums and their count less one added last, so that a log_softmax's log1p sees the mass
+     * besides the pivot unrounded, found without a search for the pivot's index (whose store of
+     * -inf into the row made the vector loop wait).
      */
     LOG_SOFTMAX(false, Long.MAX_VALUE, Long.MIN_VALUE, 0.0);
 
@@ -190,8 +190,9 @@ final class FloatLanes {
   }
 
   /**
-   * out[outOffset + i] = v rounded to float for i in [0, length), v = (z[i] - shift) scale, and
-   * {@code zero} where v is zero: the caller chooses its sign.
+   * out[outOffset + i] = v rounded to float for i in [0, length), v = z[i] scale - shift rounded
+   * once (one fma: a row's results wait on it), and {@code zero} where v is zero: the caller
+   * chooses its sign.
    */
   static void shiftScaleAndNarrow(
       double[] z, int length, double shift, double scale, double zero, float[] out, int outOffset) {
@@ -205,7 +206,7 @@ final class FloatLanes {
   static void scalarShiftScaleAndNarrow(
       double[] z, int length, double shift, double scale, double zero, float[] out, int outOffset) {
     for (int i = 0; i < length; i++) {
-      double v = (z[i] - shift) * scale;
+      double v = Math.fma(z[i], scale, -shift);
       out[outOffset + i] = (float) (v == 0 ? zero : v);
     }
   }

@@ -11,7 +11,7 @@ import java.math.MathContext;
  * = 1 + t with t in about [0, 1/128), so log v = k ln2 - log r + log1p(t), the 128 values -log r
  * held as double-doubles and log1p(t) by its Taylor series to t^10. Near 1 (|v - 1| < 1/128), where
  * k ln2 and -log r would cancel, log1p(t) of t = v - 1 alone. {@link #log1p(double)} takes the same
- * steps in plain doubles, for the float kernels.
+ * steps in plain doubles and a shorter series, for the float kernels.
  */
 final class Logarithm {
 
@@ -30,6 +30,11 @@ final class Logarithm {
   private static final long SIGNIFICAND_BITS = (1L << 52) - 1;
 
   private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
+
+  private static final long EXPONENT_BITS = 2047L << 52;
+
+  /** Less the exponent bits of 2^k, those of 2^-k (|k| < 1023). */
+  private static final long INVERSE_EXPONENT_BITS = 2046L << 52;
 
   /** ln2 rounded to double. */
   private static final double LN2;
@@ -95,30 +100,30 @@ final class Logarithm {
   }
 
   /**
-   * log(1 + y) for finite y >= 0 as a double, within 2 ulps: the float kernels' one logarithm per
-   * row, which the row's results wait on, with a shorter chain from argument to result than {@link
-   * Math#log} and the product a log1p from it needs. log(1 + y) = log u + (y - (u - 1))/u for u = 1
-   * + y rounded (the second term restores y's bits lost in u, the division running beside the
-   * logarithm), log u = k ln2 - log r + log1p(t) from the table, and log1p(t), t in about [0,
-   * 1/128), by its Taylor series to t^8 (the next term is below 2^-59 of t) in Estrin's scheme.
-   * Near 1, j = 0 and k = 0 leave log1p(t) alone: nothing cancels.
+   * log(1 + y) for finite y >= 0 as a double within 2^-37 of exact (relative): the float kernels'
+   * one logarithm per row, which the row's results wait on, rounded to float after a subtraction
+   * that cannot cancel it (2^-13 of a float ulp), with a shorter chain from argument to result than
+   * {@link Math#log} and the product a log1p from it needs. log(1 + y) = log u + (y - (u - 1))/u
+   * for u = 1 + y rounded (the second term restores y's bits lost in u, its 1/u taken from the
+   * table's r and u's exponent, to 2^-7 of a term below u's ulp), log u = k ln2 - log r + log1p(t)
+   * from the table, and log1p(t), t in about [0, 1/128), by its Taylor series to t^5 (the next term
+   * is below 2^-37.5 of t). Near 1, j = 0 and k = 0 leave log1p(t) alone: nothing cancels.
    */
   static double log1p(double y) {
     double u = 1 + y;
-    double lostBits = (y - (u - 1)) / u;
     long bits = Double.doubleToRawLongBits(u);
     int j = (int) (bits >>> (52 - TABLE_BITS)) & (TABLE_SIZE - 1);
+    double reciprocal = RECIPROCAL[j];
     double m = Double.longBitsToDouble(bits & SIGNIFICAND_BITS | ONE_BITS);
-    double t = Math.fma(m, RECIPROCAL[j], -1);
+    double inversePowerOfTwo =
+        Double.longBitsToDouble(INVERSE_EXPONENT_BITS - (bits & EXPONENT_BITS));
+    double lostBits = (y - (u - 1)) * reciprocal * inversePowerOfTwo;
+    double t = Math.fma(m, reciprocal, -1);
     double square = t * t;
-    // log1p(t) = t + t^2 (-1/2 + t/3 + t^2 (-1/4 + t/5) + t^4 (-1/6 + t/7 - t^2/8))
-    double tail =
-        Math.fma(
-            square * square,
-            Math.fma(square, -1.0 / 8, Math.fma(t, 1.0 / 7, -1.0 / 6)),
-            Math.fma(square, Math.fma(t, 1.0 / 5, -1.0 / 4), Math.fma(t, 1.0 / 3, -0.5)));
-    double tableTerms = Math.fma(Math.getExponent(u), LN2, MINUS_LOG_HI[j]);
-    return tableTerms + (Math.fma(square, tail, t) + lostBits);
+    // log1p(t) = t + t^2 (-1/2 + t/3 + t^2 (-1/4 + t/5))
+    double tail = Math.fma(square, Math.fma(t, 1.0 / 5, -1.0 / 4), Math.fma(t, 1.0 / 3, -0.5));
+    double otherTerms = Math.fma(Math.getExponent(u), LN2, MINUS_LOG_HI[j]) + lostBits;
+    return Math.fma(square, tail, t) + otherTerms;
   }
 
   /** log v; 0 gives -inf, negative values NaN, +inf +inf. */

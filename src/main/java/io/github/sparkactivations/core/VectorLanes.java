@@ -114,6 +114,7 @@ final class VectorLanes {
     DoubleVector sums = DoubleVector.zero(SPECIES);
     // Where a vector has four lanes, the partial sums of lanes 4 to 7 wait here, swapped in turn.
     DoubleVector upperSums = sums;
+    int leftOutTerms = 0;
     for (int i = 0; i + STEP <= to; i += STEP) {
       DoubleVector y = DoubleVector.fromArray(SPECIES, z, i).sub(shift).mul(scale);
       LongVector bits = y.reinterpretAsLongs().min(ceiling);
@@ -132,7 +133,9 @@ final class VectorLanes {
               .add(EXPONENT_BIAS)
               .lanewise(VectorOperators.LSHL, 52)
               .reinterpretAsDoubles();
-      DoubleVector e = p.mul(powerOfTwo).blend(0.0, x.lt(LOWEST).or(y.eq(leftOut)));
+      VectorMask<Double> isLeftOut = y.eq(leftOut);
+      leftOutTerms += isLeftOut.trueCount();
+      DoubleVector e = p.mul(powerOfTwo).blend(0.0, x.lt(LOWEST).or(isLeftOut));
       e.blend(y, storeShifted).intoArray(z, i);
       sums = sums.add(e);
       if (STEP < LANES) {
@@ -165,14 +168,7 @@ final class VectorLanes {
       DoubleVector quads = pairs.add(pairs.rearrange(NEIGHBOURING_PAIR));
       total = quads.add(quads.rearrange(OTHER_HALF)).lane(0);
     }
-    if (pass.storesExp) {
-      return total;
-    }
-    int ones = 0;
-    for (int i = 0; i + STEP <= to; i += STEP) {
-      ones += DoubleVector.fromArray(SPECIES, z, i).eq(leftOut).trueCount();
-    }
-    return total + (ones - 1);
+    return pass.storesExp ? total : total + (leftOutTerms - 1);
   }
 
   /**
@@ -328,7 +324,7 @@ final class VectorLanes {
       double[] z, int length, double shift, double scale, double zero, float[] out, int outOffset) {
     for (int i = 0; i < length; i += STEP) {
       int at = Math.min(i, length - STEP);
-      DoubleVector v = DoubleVector.fromArray(SPECIES, z, at).sub(shift).mul(scale);
+      DoubleVector v = DoubleVector.fromArray(SPECIES, z, at).fma(scale, -shift);
       ((FloatVector) v.blend(zero, v.eq(0.0)).convertShape(VectorOperators.D2F, NARROW, 0))
           .intoArray(out, outOffset + at);
     }
