@@ -47,6 +47,16 @@ final class Exponential {
   static final double C5 = 1.0 / 120;
   static final double C6 = 1.0 / 720;
 
+  /**
+   * {@link #shortExp}'s coefficients of r^2 and r^4: 1/2 and 1/24 with the series' r^6/720 folded
+   * into them by Chebyshev's economisation over |r| <= R = ln2/256 (r^6 = 3/2 R^2 r^4 - 9/16 R^4
+   * r^2 + R^6 (1 + T6(r/R))/32): a series to r^5, one step shorter than to r^6 and closer to e^r -
+   * 1, within R^6/(16 720) = 2^-64.6.
+   */
+  static final double SHORT_C2;
+
+  static final double SHORT_C4;
+
   /** ln2/128 rounded to double, and its remainder: the short reduction's two constants. */
   static final double LN2_OVER_SIZE_ROUNDED;
 
@@ -74,6 +84,9 @@ final class Exponential {
     LN2_OVER_SIZE_LO = step.subtract(new BigDecimal(LN2_OVER_SIZE_HI)).doubleValue();
     LN2_OVER_SIZE_ROUNDED = step.doubleValue();
     LN2_OVER_SIZE_ROUNDED_LO = step.subtract(new BigDecimal(LN2_OVER_SIZE_ROUNDED)).doubleValue();
+    double largestSquare = step.doubleValue() * step.doubleValue() / 4;
+    SHORT_C2 = 0.5 - 9.0 / 16 * largestSquare * largestSquare * C6;
+    SHORT_C4 = C4 + 1.5 * largestSquare * C6;
     BigDecimal root = BigDecimal.valueOf(2);
     for (int i = 0; i < TABLE_BITS; i++) {
       root = root.sqrt(digits);
@@ -137,9 +150,9 @@ final class Exponential {
    * e^x for x <= 0 as hi + lo within 2^-59 of exact (relative) where lo is normal (from -671 up;
    * below, hi alone is faithful): a shorter chain than {@link #exp} for a kernel that rounds a
    * quotient or a product of it once, where 2^-59 is a 64th of an ulp. The reduction r = x - k
-   * ln2/128 takes two fmas (rounding errors near 2^-62), the series stops at r^6/720 as in {@link
-   * #exp}, and 2^(j/128) e^r = tHi + (tHi (e^r - 1) + tLo) rounds only the small second term. From
-   * -708 down, where e^x is not normal, it is 0; NaN stays NaN.
+   * ln2/128 takes two fmas (rounding errors near 2^-62), the series stops at r^5 with {@link
+   * #SHORT_C2} and {@link #SHORT_C4}, and 2^(j/128) e^r = tHi + (tHi (e^r - 1) + tLo) rounds only
+   * the small second term. From -708 down, where e^x is not normal, it is 0; NaN stays NaN.
    */
   static DoubleDouble shortExp(double x) {
     double hi;
@@ -155,9 +168,7 @@ final class Exponential {
       double square = r * r;
       double expm1 =
           Math.fma(
-              square,
-              Math.fma(square, Math.fma(C6, square, Math.fma(r, C5, C4)), Math.fma(r, C3, 0.5)),
-              r);
+              square, Math.fma(square, Math.fma(r, C5, SHORT_C4), Math.fma(r, C3, SHORT_C2)), r);
       double tHi = TABLE_HI[j];
       double a = Math.fma(tHi, expm1, TABLE_LO[j]);
       double h = tHi + a;

@@ -120,19 +120,19 @@ public final class Kernels {
 
   /**
    * n/(1 + e) as hi + lo, with e = e^-|x| and n = 1 for x >= 0, e below: the quotient corrected by
-   * its exact residual, the rounding error of 1 + e and the low part of e. Written out rather than
-   * through {@link #divide}: here the quotient is never zero or infinite, and the special cases'
-   * tests cost time in every row. One exit, so that the JIT's escape analysis replaces the records
-   * by their fields.
+   * its exact residual, the rounding error of 1 + e and the low part of e, times 1/(1 + e). The
+   * quotient is divided directly and the reciprocal beside it, so that no product waits on the
+   * reciprocal first. Written out rather than through {@link #divide}: here the quotient is never
+   * zero or infinite, and the special cases' tests cost time in every row. One exit, so that the
+   * JIT's escape analysis replaces the records by their fields.
    */
   private static DoubleDouble sigmoidQuotient(boolean positive, DoubleDouble e) {
     double s = 1 + e.hi();
     double sErr = fastTwoSumError(1, e.hi(), s) + e.lo();
-    double r = 1 / s;
     double n = positive ? 1 : e.hi();
-    double q = n * r;
-    double residual = Math.fma(-q, s, n) + (positive ? 0 : e.lo()) - q * sErr;
-    return new DoubleDouble(q, residual * r);
+    double q = n / s;
+    double residual = Math.fma(-q, s, n) - Math.fma(q, sErr, positive ? 0 : -e.lo());
+    return new DoubleDouble(q, residual * (1 / s));
   }
 
   public static double logSigmoid(double x) {
