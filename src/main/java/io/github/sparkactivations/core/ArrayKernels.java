@@ -319,6 +319,10 @@ public final class ArrayKernels {
       // log p_i = z_i - log(1 + R), R the mass besides the pivot, as in the double kernel: the
       // pivot's term (exactly 1) is left out of R, so that log1p sees the rest unrounded. The
       // temperature is positive: the pivot is the largest value, the padding -inf.
+      if (FloatLanes.holdsInRegisters(length)
+          && VectorLanes.logSoftmaxInRegisters(x, offset, length, scale, out, outOffset)) {
+        return;
+      }
       double[] z = scratch(length);
       float pivot = FloatLanes.widenFindingLargest(x, offset, length, z);
       if (Float.isFinite(pivot)) {
@@ -362,6 +366,10 @@ public final class ArrayKernels {
       int outOffset,
       double scale,
       double padding) {
+    if (FloatLanes.holdsInRegisters(length)) {
+      return VectorLanes.softmaxInRegisters(
+          x, offset, length, shift, scale, padding, out, outOffset);
+    }
     double[] z = widenToScratch(x, offset, length, padding);
     double sum = FloatLanes.shiftedExpSum(z, length, shift, scale, FloatLanes.Pass.SOFTMAX);
     if (!(sum < Double.POSITIVE_INFINITY)) {
@@ -377,7 +385,7 @@ public final class ArrayKernels {
    * less than any double), else +0 (R is exactly 0, and no entry but the pivot equals it: a tie
    * would add 1).
    */
-  private static double signedZero(double mass, double[] x, int offset, int length, double pivot) {
+  static double signedZero(double mass, double[] x, int offset, int length, double pivot) {
     if (mass != 0) {
       return 0.0; // unused: z - log(1 + R) is below zero
     }

@@ -76,6 +76,14 @@ final class FloatLanes {
     return PATH;
   }
 
+  /**
+   * Whether the vector loops are in use and hold a row of this length in registers whole, from the
+   * floats to the floats (softmax and log_softmax of 9 to 15 values, with vectors of eight lanes).
+   */
+  static boolean holdsInRegisters(int length) {
+    return VECTOR && VectorLanes.holdsInRegisters(length);
+  }
+
   /** A row's length rounded up to whole groups of {@link #LANES}: its length once widened. */
   static int padded(int length) {
     return (length + LANES - 1) & -LANES;

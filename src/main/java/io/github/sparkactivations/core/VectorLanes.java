@@ -86,12 +86,12 @@ final class VectorLanes {
 
   /**
    * {@link FloatLanes#shiftedExpSum}: the pass's exponentials lane by lane, {@link
-   * FloatLanes#exp}'s steps, summed, and y or the exponentials stored. Written out in one method
-   * without helpers of its own, and larger than the JIT inlines: it is compiled on its own with
-   * every vector operation intrinsified, whatever the inlining budget of its callers (where a
-   * vector crosses a call the JIT did not inline, it is boxed, and the loop runs ten times slower).
-   * No branch depends on the arguments: a loop with one would run at half speed once every choice
-   * had been taken.
+   * FloatLanes#exp}'s steps, summed, and y or the exponentials stored. Larger than the JIT inlines
+   * into its callers: it is compiled on its own with every vector operation intrinsified, whatever
+   * their inlining budget (where a vector crosses a call the JIT did not inline, it is boxed, and
+   * the loop runs ten times slower); its one helper, {@link #exp}, fits in its own budget. No
+   * branch depends on the arguments: a loop with one would run at half speed once every choice had
+   * been taken.
    */
   static double shiftedExpSum(
       double[] z, int length, double shift, double scale, FloatLanes.Pass pass) {
@@ -101,16 +101,6 @@ final class VectorLanes {
     LongVector ceiling = LongVector.broadcast(LONGS, pass.ceilingBits);
     LongVector signBit = LongVector.broadcast(LONGS, pass.signBit);
     DoubleVector leftOut = DoubleVector.broadcast(SPECIES, pass.leftOut);
-    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
-    DoubleVector c2 = DoubleVector.broadcast(SPECIES, C2);
-    DoubleVector c3 = DoubleVector.broadcast(SPECIES, C3);
-    DoubleVector c4 = DoubleVector.broadcast(SPECIES, C4);
-    DoubleVector c5 = DoubleVector.broadcast(SPECIES, C5);
-    DoubleVector c6 = DoubleVector.broadcast(SPECIES, C6);
-    DoubleVector c7 = DoubleVector.broadcast(SPECIES, C7);
-    DoubleVector shifter = DoubleVector.broadcast(SPECIES, SHIFTER);
-    DoubleVector ln2Hi = DoubleVector.broadcast(SPECIES, LN2_HI);
-    DoubleVector ln2Lo = DoubleVector.broadcast(SPECIES, LN2_LO);
     DoubleVector sums = DoubleVector.zero(SPECIES);
     // Where a vector has four lanes, the partial sums of lanes 4 to 7 wait here, swapped in turn.
     DoubleVector upperSums = sums;
@@ -120,22 +110,9 @@ final class VectorLanes {
       LongVector bits = y.reinterpretAsLongs().min(ceiling);
       y = bits.reinterpretAsDoubles();
       DoubleVector x = bits.or(signBit).reinterpretAsDoubles();
-      DoubleVector t = x.fma(LOG2E, SHIFTER);
-      DoubleVector minusK = shifter.sub(t);
-      DoubleVector r = minusK.fma(ln2Hi, x);
-      r = minusK.fma(ln2Lo, r);
-      DoubleVector r2 = r.mul(r);
-      DoubleVector even = r2.fma(C10, C8).fma(r2, c6).fma(r2, c4).fma(r2, c2).fma(r2, one);
-      DoubleVector odd = r2.fma(C11, C9).fma(r2, c7).fma(r2, c5).fma(r2, c3).fma(r2, one);
-      DoubleVector p = odd.fma(r, even);
-      DoubleVector powerOfTwo =
-          t.reinterpretAsLongs()
-              .add(EXPONENT_BIAS)
-              .lanewise(VectorOperators.LSHL, 52)
-              .reinterpretAsDoubles();
       VectorMask<Double> isLeftOut = y.eq(leftOut);
       leftOutTerms += isLeftOut.trueCount();
-      DoubleVector e = p.mul(powerOfTwo).blend(0.0, x.lt(LOWEST).or(isLeftOut));
+      DoubleVector e = exp(x).blend(0.0, isLeftOut);
       e.blend(y, storeShifted).intoArray(z, i);
       sums = sums.add(e);
       if (STEP < LANES) {
@@ -169,6 +146,190 @@ final class VectorLanes {
       total = quads.add(quads.rearrange(OTHER_HALF)).lane(0);
     }
     return pass.storesExp ? total : total + (leftOutTerms - 1);
+  }
+
+  /** Whether a row of this length fills more than one vector and less than two of eight lanes. */
+  static boolean holdsInRegisters(int length) {
+    return STEP == LANES && length > STEP && length < 2 * STEP;
+  }
+
+  /**
+   * softmax of a row that {@link #holdsInRegisters}, shifted by {@code shift}: {@link
+   * #softmaxOrLogSoftmax}. False, with nothing written, where the sum is not finite.
+   */
+  static boolean softmaxInRegisters(
+      float[] x,
+      int offset,
+      int length,
+      double shift,
+      double scale,
+      double padding,
+      float[] out,
+      int outOffset) {
+    return softmaxOrLogSoftmax(
+        x, offset, length, shift, scale, padding, FloatLanes.Pass.SOFTMAX, out, outOffset);
+  }
+
+  /**
+   * log_softmax of a row that {@link #holdsInRegisters}, the temperature positive: {@link
+   * #softmaxOrLogSoftmax}. False, with nothing written, where the largest value is not finite.
+   */
+  static boolean logSoftmaxInRegisters(
+      float[] x, int offset, int length, double scale, float[] out, int outOffset) {
+    return softmaxOrLogSoftmax(
+        x,
+        offset,
+        length,
+        Double.NaN,
+        scale,
+        Double.NEGATIVE_INFINITY,
+        FloatLanes.Pass.LOG_SOFTMAX,
+        out,
+        outOffset);
+  }
+
+  /**
+   * A short row's softmax or log_softmax with its two vectors held in registers from the floats to
+   * the floats: the lanes and the operations of {@link #widenFindingLargest} (log_softmax's pivot,
+   * which replaces {@code shift}), {@link #shiftedExpSum} and {@link #shiftScaleAndNarrow}, without
+   * the stores and loads of the widened row between them, nor the thread's scratch buffer (a fifth
+   * of a row of ten's time). The exponential is {@link #exp}, in a loop of two turns so that it is
+   * inlined once; the shift and the narrowing are written out, as more helpers taking vectors are
+   * past what the JIT inlines into a method this large (for the reason given at {@link
+   * #shiftedExpSum}).
+   */
+  private static boolean softmaxOrLogSoftmax(
+      float[] x,
+      int offset,
+      int length,
+      double shift,
+      double scale,
+      double padding,
+      FloatLanes.Pass pass,
+      float[] out,
+      int outOffset) {
+    int rest = length - STEP;
+    FloatVector first = FloatVector.fromArray(NARROW, x, offset);
+    FloatVector last = FloatVector.fromArray(NARROW, x, offset + rest);
+    if (!pass.storesExp) {
+      float pivot = value(keys(first, true).max(keys(last, true)).reduceLanes(VectorOperators.MAX));
+      if (!Float.isFinite(pivot)) {
+        return false;
+      }
+      shift = pivot;
+    }
+    VectorMask<Double> storeShifted = SPECIES.maskAll(!pass.storesExp);
+    LongVector ceiling = LongVector.broadcast(LONGS, pass.ceilingBits);
+    LongVector signBit = LongVector.broadcast(LONGS, pass.signBit);
+    DoubleVector leftOut = DoubleVector.broadcast(SPECIES, pass.leftOut);
+    // The second vector as widenLastValues lays it out: the last values first, then padding.
+    DoubleVector second =
+        widened(last).rearrange(LAST_VALUES_FIRST.get(rest)).blend(padding, PADDING.get(rest));
+    DoubleVector values = widened(first);
+    DoubleVector kept = values; // both overwritten: the first vector's results, then the second's
+    DoubleVector keptFirst = values;
+    DoubleVector sums = DoubleVector.zero(SPECIES);
+    int leftOutTerms = 0;
+    for (int turn = 0; turn < 2; turn++) {
+      DoubleVector y = values.sub(shift).mul(scale);
+      LongVector bits = y.reinterpretAsLongs().min(ceiling);
+      y = bits.reinterpretAsDoubles();
+      DoubleVector xs = bits.or(signBit).reinterpretAsDoubles();
+      VectorMask<Double> isLeftOut = y.eq(leftOut);
+      leftOutTerms += isLeftOut.trueCount();
+      DoubleVector e = exp(xs).blend(0.0, isLeftOut);
+      sums = sums.add(e);
+      keptFirst = kept;
+      kept = e.blend(y, storeShifted);
+      values = second;
+    }
+    DoubleVector pairs = sums.add(sums.rearrange(NEIGHBOUR));
+    DoubleVector quads = pairs.add(pairs.rearrange(NEIGHBOURING_PAIR));
+    double total = quads.add(quads.rearrange(OTHER_HALF)).lane(0);
+    // What ArrayKernels does between shiftedExpSum and shiftScaleAndNarrow.
+    double outShift = 0;
+    double outScale = 1;
+    double zero = 0.0;
+    if (pass.storesExp) {
+      if (!(total < Double.POSITIVE_INFINITY)) {
+        return false;
+      }
+      outScale = 1 / total;
+    } else {
+      double mass = total + (leftOutTerms - 1);
+      outShift = Logarithm.log1p(mass);
+      if (mass == 0) {
+        double[] shifted = new double[2 * STEP];
+        keptFirst.intoArray(shifted, 0);
+        kept.intoArray(shifted, STEP);
+        zero = ArrayKernels.signedZero(mass, shifted, 0, length, 0);
+      }
+    }
+    DoubleVector firstResults = keptFirst.fma(outScale, -outShift);
+    DoubleVector lastResults = kept.fma(outScale, -outShift);
+    FloatVector firstFloats =
+        (FloatVector)
+            firstResults
+                .blend(zero, firstResults.eq(0.0))
+                .convertShape(VectorOperators.D2F, NARROW, 0);
+    FloatVector lastFloats =
+        (FloatVector)
+            lastResults
+                .blend(zero, lastResults.eq(0.0))
+                .convertShape(VectorOperators.D2F, NARROW, 0);
+    firstFloats.intoArray(out, outOffset);
+    // The row's last eight results, from the end of the first vector and the start of the second.
+    VectorShuffle<Float> rotation = ROTATIONS[rest];
+    firstFloats
+        .rearrange(rotation)
+        .blend(lastFloats.rearrange(rotation), ROTATED_IN[rest])
+        .intoArray(out, outOffset + rest);
+    return true;
+  }
+
+  /**
+   * For r values in the second vector: lane i to lane (i + r) mod 8, and the lanes that then come
+   * from the second vector. Arrays: a list's get, not inlined in so large a method, leaves a
+   * shuffle the JIT cannot see into.
+   */
+  @SuppressWarnings("unchecked")
+  private static final VectorShuffle<Float>[] ROTATIONS =
+      IntStream.range(0, STEP)
+          .mapToObj(r -> VectorShuffle.fromOp(NARROW, lane -> (lane + r) % STEP))
+          .toArray(VectorShuffle[]::new);
+
+  @SuppressWarnings("unchecked")
+  private static final VectorMask<Float>[] ROTATED_IN =
+      IntStream.range(0, STEP)
+          .mapToObj(r -> NARROW.indexInRange(r - STEP, r))
+          .toArray(VectorMask[]::new);
+
+  /** {@link FloatLanes#exp}'s steps lane by lane: e^x, 0 below {@link FloatLanes#LOWEST}. */
+  private static DoubleVector exp(DoubleVector x) {
+    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+    DoubleVector t = x.fma(LOG2E, SHIFTER);
+    DoubleVector minusK = DoubleVector.broadcast(SPECIES, SHIFTER).sub(t);
+    DoubleVector r = minusK.fma(DoubleVector.broadcast(SPECIES, LN2_HI), x);
+    r = minusK.fma(DoubleVector.broadcast(SPECIES, LN2_LO), r);
+    DoubleVector r2 = r.mul(r);
+    DoubleVector even =
+        r2.fma(C10, C8)
+            .fma(r2, DoubleVector.broadcast(SPECIES, C6))
+            .fma(r2, DoubleVector.broadcast(SPECIES, C4))
+            .fma(r2, DoubleVector.broadcast(SPECIES, C2))
+            .fma(r2, one);
+    DoubleVector odd =
+        r2.fma(C11, C9)
+            .fma(r2, DoubleVector.broadcast(SPECIES, C7))
+            .fma(r2, DoubleVector.broadcast(SPECIES, C5))
+            .fma(r2, DoubleVector.broadcast(SPECIES, C3))
+            .fma(r2, one);
+    DoubleVector powerOfTwo =
+        t.reinterpretAsLongs()
+            .add(EXPONENT_BIAS)
+            .lanewise(VectorOperators.LSHL, 52)
+            .reinterpretAsDoubles();
+    return odd.fma(r, even).mul(powerOfTwo).blend(0.0, x.lt(LOWEST));
   }
 
   /**

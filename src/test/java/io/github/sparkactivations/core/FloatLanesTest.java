@@ -2,6 +2,7 @@ package io.github.sparkactivations.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.math.BigDecimal;
@@ -114,6 +115,99 @@ class FloatLanesTest {
             Float.floatToIntBits(inPlace[i]),
             "sigmoid(" + mixed[i] + ") in place");
       }
+    }
+  }
+
+  /**
+   * Rows of 9 to 15 values, held in registers where vectors have eight lanes: the bits of the
+   * scalar loops from the floats to the floats (widened, shifted, summed, normalised, narrowed),
+   * with ties, zeros of both signs, extremes, infinities and NaN, softmax shifted by a value of the
+   * row (as the kernels try first, so sums may overflow), softmin and log_softmax.
+   */
+  @Test
+  void rowsHeldInRegistersGiveTheScalarLoopsBits() {
+    assumeTrue(FloatLanes.holdsInRegisters(10), "no vectors of eight lanes: " + FloatLanes.path());
+    SplittableRandom random = new SplittableRandom(9_15);
+    for (int trial = 0; trial < 20_000; trial++) {
+      int n = 9 + random.nextInt(7);
+      int offset = random.nextInt(3);
+      float[] x = new float[offset + n];
+      int magnitude = random.nextInt(-4, 8);
+      for (int i = offset; i < x.length; i++) {
+        x[i] =
+            random.nextInt(4) == 0
+                ? HARD_FLOATS[random.nextInt(HARD_FLOATS.length)]
+                : (float) (random.nextGaussian() * Math.pow(2, magnitude));
+      }
+      if (trial % 7 == 0) {
+        x[offset + random.nextInt(n)] =
+            new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}[trial % 3];
+      }
+      double scale = random.nextBoolean() ? 1 : random.nextDouble(0.05, 20);
+      double shift = x[offset + random.nextInt(n)];
+      String what = Arrays.toString(x) + " from " + offset + ", scale " + scale;
+      for (double signedScale : new double[] {scale, -scale}) {
+        double padding = signedScale > 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        float[] expected = new float[n];
+        float[] actual = new float[n + 1];
+        boolean finite = scalarSoftmax(x, offset, n, shift, signedScale, padding, expected);
+        assertEquals(
+            finite,
+            VectorLanes.softmaxInRegisters(x, offset, n, shift, signedScale, padding, actual, 1),
+            "softmax's sum is finite for " + what);
+        assertSameFloats(finite ? expected : new float[n], actual, "softmax of " + what);
+      }
+      float[] expected = new float[n];
+      float[] actual = new float[n + 1];
+      boolean finite = scalarLogSoftmax(x, offset, n, scale, expected);
+      assertEquals(
+          finite,
+          VectorLanes.logSoftmaxInRegisters(x, offset, n, scale, actual, 1),
+          "log_softmax's pivot is finite for " + what);
+      assertSameFloats(finite ? expected : new float[n], actual, "log_softmax of " + what);
+    }
+  }
+
+  /** ArrayKernels' softmax shifted by {@code shift}, in the scalar loops; false if not finite. */
+  private static boolean scalarSoftmax(
+      float[] x, int offset, int n, double shift, double scale, double padding, float[] out) {
+    double[] z = scalarWidened(x, offset, n, padding);
+    double sum = FloatLanes.scalarShiftedExpSum(z, z.length, shift, scale, FloatLanes.Pass.SOFTMAX);
+    if (!(sum < Double.POSITIVE_INFINITY)) {
+      return false;
+    }
+    FloatLanes.scalarShiftScaleAndNarrow(z, n, 0, 1 / sum, 0.0, out, 0);
+    return true;
+  }
+
+  /** ArrayKernels' float log_softmax in the scalar loops; false if the largest value is not. */
+  private static boolean scalarLogSoftmax(float[] x, int offset, int n, double scale, float[] out) {
+    float pivot = FloatLanes.scalarExtreme(x, offset, offset + n, true);
+    if (!Float.isFinite(pivot)) {
+      return false;
+    }
+    double[] z = scalarWidened(x, offset, n, Double.NEGATIVE_INFINITY);
+    double mass =
+        FloatLanes.scalarShiftedExpSum(z, z.length, pivot, scale, FloatLanes.Pass.LOG_SOFTMAX);
+    double zero = ArrayKernels.signedZero(mass, z, 0, n, 0);
+    FloatLanes.scalarShiftScaleAndNarrow(z, n, Logarithm.log1p(mass), 1, zero, out, 0);
+    return true;
+  }
+
+  private static double[] scalarWidened(float[] x, int offset, int n, double padding) {
+    double[] z = new double[FloatLanes.padded(n)];
+    FloatLanes.scalarWiden(x, offset, n, z);
+    Arrays.fill(z, n, z.length, padding);
+    return z;
+  }
+
+  /** The floats from out[1] on have the bits of {@code expected}. */
+  private static void assertSameFloats(float[] expected, float[] out, String message) {
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(
+          Float.floatToIntBits(expected[i]),
+          Float.floatToIntBits(out[i + 1]),
+          message + " at " + i + " (" + expected[i] + ")");
     }
   }
 

@@ -15,15 +15,23 @@ final class LanesProbe {
     System.out.println(digest());
   }
 
-  /** A hash of the bits of softmax, log_softmax, softmin and sigmoid on fixed float rows. */
+  /**
+   * A hash of the bits of softmax, log_softmax, softmin and sigmoid on fixed float rows: of 1 to
+   * 300 values, every other one of 9 to 15 (which one path holds in registers), some with ties and
+   * extremes.
+   */
   static String digest() {
     SplittableRandom random = new SplittableRandom(42);
+    float[] hard = {0f, -0f, 3.5f, 3.5f, -88f, 100f, Float.MAX_VALUE, -Float.MAX_VALUE};
     long hash = 17;
-    for (int trial = 0; trial < 200; trial++) {
-      int n = 1 + random.nextInt(300);
+    for (int trial = 0; trial < 400; trial++) {
+      int n = trial % 2 == 0 ? 1 + random.nextInt(300) : 9 + random.nextInt(7);
       float[] x = new float[n];
       for (int i = 0; i < n; i++) {
-        x[i] = (float) (random.nextGaussian() * Math.pow(2, random.nextInt(-4, 8)));
+        x[i] =
+            trial % 4 == 1 && random.nextInt(3) == 0
+                ? hard[random.nextInt(hard.length)]
+                : (float) (random.nextGaussian() * Math.pow(2, random.nextInt(-4, 8)));
       }
       float[] out = new float[n];
       ArrayKernels.softmax(x, 0, n, out, 0, 1);
