@@ -171,7 +171,7 @@ class FloatLanesTest {
   /** ArrayKernels' softmax shifted by {@code shift}, in the scalar loops; false if not finite. */
   private static boolean scalarSoftmax(
       float[] x, int offset, int n, double shift, double scale, double padding, float[] out) {
-    double[] z = scalarWidened(x, offset, n, padding);
+    double[] z = padded(ArrayKernels.widen(x, offset, n), padding);
     double sum = FloatLanes.scalarShiftedExpSum(z, z.length, shift, scale, FloatLanes.Pass.SOFTMAX);
     if (!(sum < Double.POSITIVE_INFINITY)) {
       return false;
@@ -186,19 +186,12 @@ class FloatLanesTest {
     if (!Float.isFinite(pivot)) {
       return false;
     }
-    double[] z = scalarWidened(x, offset, n, Double.NEGATIVE_INFINITY);
+    double[] z = padded(ArrayKernels.widen(x, offset, n), Double.NEGATIVE_INFINITY);
     double mass =
         FloatLanes.scalarShiftedExpSum(z, z.length, pivot, scale, FloatLanes.Pass.LOG_SOFTMAX);
     double zero = ArrayKernels.signedZero(mass, z, 0, n, 0);
     FloatLanes.scalarShiftScaleAndNarrow(z, n, Logarithm.log1p(mass), 1, zero, out, 0);
     return true;
-  }
-
-  private static double[] scalarWidened(float[] x, int offset, int n, double padding) {
-    double[] z = new double[FloatLanes.padded(n)];
-    FloatLanes.scalarWiden(x, offset, n, z);
-    Arrays.fill(z, n, z.length, padding);
-    return z;
   }
 
   /** The floats from out[1] on have the bits of {@code expected}. */
