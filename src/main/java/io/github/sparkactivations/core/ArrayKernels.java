@@ -68,9 +68,13 @@ public final class ArrayKernels {
 
   /**
    * Element-wise sigmoid of float values, in double with {@link FloatLanes} (vector loops where the
-   * JVM has them) and rounded once to float.
+   * JVM has them, a short row held in registers) and rounded once to float.
    */
   public static void sigmoid(float[] x, int offset, int length, float[] out, int outOffset) {
+    if (FloatLanes.holdsInRegisters(length)) {
+      VectorLanes.sigmoidInRegisters(x, offset, length, out, outOffset);
+      return;
+    }
     double[] z = widenToScratch(x, offset, length, Double.NEGATIVE_INFINITY);
     FloatLanes.shiftedExpSum(z, length, 0, 1, FloatLanes.Pass.SIGMOID); // e^-|x|
     FloatLanes.sigmoidFromExp(x, offset, z, length, out, outOffset);

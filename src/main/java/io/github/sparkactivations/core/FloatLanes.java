@@ -78,7 +78,8 @@ final class FloatLanes {
 
   /**
    * Whether the vector loops are in use and hold a row of this length in registers whole, from the
-   * floats to the floats (softmax and log_softmax of 9 to 15 values, with vectors of eight lanes).
+   * floats to the floats (softmax, log_softmax and sigmoid of 9 to 15 values, with vectors of eight
+   * lanes).
    */
   static boolean holdsInRegisters(int length) {
     return VECTOR && VectorLanes.holdsInRegisters(length);

@@ -155,7 +155,7 @@ final class VectorLanes {
 
   /**
    * softmax of a row that {@link #holdsInRegisters}, shifted by {@code shift}: {@link
-   * #softmaxOrLogSoftmax}. False, with nothing written, where the sum is not finite.
+   * #inRegisters}. False, with nothing written, where the sum is not finite.
    */
   static boolean softmaxInRegisters(
       float[] x,
@@ -166,17 +166,17 @@ final class VectorLanes {
       double padding,
       float[] out,
       int outOffset) {
-    return softmaxOrLogSoftmax(
+    return inRegisters(
         x, offset, length, shift, scale, padding, FloatLanes.Pass.SOFTMAX, out, outOffset);
   }
 
   /**
    * log_softmax of a row that {@link #holdsInRegisters}, the temperature positive: {@link
-   * #softmaxOrLogSoftmax}. False, with nothing written, where the largest value is not finite.
+   * #inRegisters}. False, with nothing written, where the largest value is not finite.
    */
   static boolean logSoftmaxInRegisters(
       float[] x, int offset, int length, double scale, float[] out, int outOffset) {
-    return softmaxOrLogSoftmax(
+    return inRegisters(
         x,
         offset,
         length,
@@ -189,16 +189,28 @@ final class VectorLanes {
   }
 
   /**
-   * A short row's softmax or log_softmax with its two vectors held in registers from the floats to
-   * the floats: the lanes and the operations of {@link #widenFindingLargest} (log_softmax's pivot,
-   * which replaces {@code shift}), {@link #shiftedExpSum} and {@link #shiftScaleAndNarrow}, without
-   * the stores and loads of the widened row between them, nor the thread's scratch buffer (a fifth
-   * of a row of ten's time). The exponential is {@link #exp}, in a loop of two turns so that it is
+   * Element-wise sigmoid of a row that {@link #holdsInRegisters}: {@link #inRegisters}, with the
+   * lanes and operations of {@link #shiftedExpSum}'s sigmoid pass and {@link #sigmoidFromExp}.
+   */
+  static void sigmoidInRegisters(float[] x, int offset, int length, float[] out, int outOffset) {
+    inRegisters(
+        x, offset, length, 0, 1, Double.NEGATIVE_INFINITY, FloatLanes.Pass.SIGMOID, out, outOffset);
+  }
+
+  /**
+   * A short row's softmax, log_softmax or sigmoid with its two vectors held in registers from the
+   * floats to the floats: the lanes and the operations of {@link #widenFindingLargest}
+   * (log_softmax's pivot, which replaces {@code shift}), {@link #shiftedExpSum} and {@link
+   * #shiftScaleAndNarrow} or {@link #sigmoidFromExp}, without the stores and loads of the widened
+   * row between them, nor the thread's scratch buffer (a fifth of a row of ten's time for softmax,
+   * over half for sigmoid). The exponential is {@link #exp}, in a loop of two turns so that it is
    * inlined once; the shift and the narrowing are written out, as more helpers taking vectors are
    * past what the JIT inlines into a method this large (for the reason given at {@link
-   * #shiftedExpSum}).
+   * #shiftedExpSum}). One method for the three: small enough to be inlined into a caller, it would
+   * take its budget from the caller's (Spark's generated code), which runs out before its helpers.
+   * Everything is read before anything is stored, as out may be x.
    */
-  private static boolean softmaxOrLogSoftmax(
+  private static boolean inRegisters(
       float[] x,
       int offset,
       int length,
@@ -240,29 +252,38 @@ final class VectorLanes {
       DoubleVector e = exp(xs).blend(0.0, isLeftOut);
       sums = sums.add(e);
       keptFirst = kept;
-      kept = e.blend(y, storeShifted);
+      if (pass == FloatLanes.Pass.SIGMOID) {
+        // sigmoidFromExp's lanes, written out: a helper would not be inlined here.
+        DoubleVector q = DoubleVector.broadcast(SPECIES, 1.0).div(e.add(1.0));
+        kept = q.blend(e.mul(q), values.lt(0.0));
+      } else {
+        kept = e.blend(y, storeShifted);
+      }
       values = second;
     }
-    DoubleVector pairs = sums.add(sums.rearrange(NEIGHBOUR));
-    DoubleVector quads = pairs.add(pairs.rearrange(NEIGHBOURING_PAIR));
-    double total = quads.add(quads.rearrange(OTHER_HALF)).lane(0);
-    // What ArrayKernels does between shiftedExpSum and shiftScaleAndNarrow.
+    // What ArrayKernels does between shiftedExpSum and shiftScaleAndNarrow (nothing for sigmoid,
+    // whose lanes are kept as they are: v 1 - 0 is v, and none is -0).
     double outShift = 0;
     double outScale = 1;
     double zero = 0.0;
-    if (pass.storesExp) {
-      if (!(total < Double.POSITIVE_INFINITY)) {
-        return false;
-      }
-      outScale = 1 / total;
-    } else {
-      double mass = total + (leftOutTerms - 1);
-      outShift = Logarithm.log1p(mass);
-      if (mass == 0) {
-        double[] shifted = new double[2 * STEP];
-        keptFirst.intoArray(shifted, 0);
-        kept.intoArray(shifted, STEP);
-        zero = ArrayKernels.signedZero(mass, shifted, 0, length, 0);
+    if (pass != FloatLanes.Pass.SIGMOID) {
+      DoubleVector pairs = sums.add(sums.rearrange(NEIGHBOUR));
+      DoubleVector quads = pairs.add(pairs.rearrange(NEIGHBOURING_PAIR));
+      double total = quads.add(quads.rearrange(OTHER_HALF)).lane(0);
+      if (pass.storesExp) {
+        if (!(total < Double.POSITIVE_INFINITY)) {
+          return false;
+        }
+        outScale = 1 / total;
+      } else {
+        double mass = total + (leftOutTerms - 1);
+        outShift = Logarithm.log1p(mass);
+        if (mass == 0) {
+          double[] shifted = new double[2 * STEP];
+          keptFirst.intoArray(shifted, 0);
+          kept.intoArray(shifted, STEP);
+          zero = ArrayKernels.signedZero(mass, shifted, 0, length, 0);
+        }
       }
     }
     DoubleVector firstResults = keptFirst.fma(outScale, -outShift);

@@ -122,7 +122,8 @@ class FloatLanesTest {
    * Rows of 9 to 15 values, held in registers where vectors have eight lanes: the bits of the
    * scalar loops from the floats to the floats (widened, shifted, summed, normalised, narrowed),
    * with ties, zeros of both signs, extremes, infinities and NaN, softmax shifted by a value of the
-   * row (as the kernels try first, so sums may overflow), softmin and log_softmax.
+   * row (as the kernels try first, so sums may overflow), softmin, log_softmax, and sigmoid (also
+   * in place).
    */
   @Test
   void rowsHeldInRegistersGiveTheScalarLoopsBits() {
@@ -165,7 +166,21 @@ class FloatLanesTest {
           VectorLanes.logSoftmaxInRegisters(x, offset, n, scale, actual, 1),
           "log_softmax's pivot is finite for " + what);
       assertSameFloats(finite ? expected : new float[n], actual, "log_softmax of " + what);
+      scalarSigmoid(x, offset, n, expected);
+      VectorLanes.sigmoidInRegisters(x, offset, n, actual, 1);
+      assertSameFloats(expected, actual, "sigmoid of " + what);
+      float[] inPlace = new float[n + 1];
+      System.arraycopy(x, offset, inPlace, 1, n);
+      VectorLanes.sigmoidInRegisters(inPlace, 1, n, inPlace, 1);
+      assertSameFloats(expected, inPlace, "sigmoid in place of " + what);
     }
+  }
+
+  /** ArrayKernels' float sigmoid in the scalar loops. */
+  private static void scalarSigmoid(float[] x, int offset, int n, float[] out) {
+    double[] z = padded(ArrayKernels.widen(x, offset, n), Double.NEGATIVE_INFINITY);
+    FloatLanes.scalarShiftedExpSum(z, z.length, 0, 1, FloatLanes.Pass.SIGMOID);
+    FloatLanes.scalarSigmoidFromExp(x, offset, z, n, out, 0);
   }
 
   /** ArrayKernels' softmax shifted by {@code shift}, in the scalar loops; false if not finite. */
