@@ -59,6 +59,12 @@ public final class ArrayConversions {
     return true;
   }
 
+  /**
+   * Rows of this many floats or more are copied whole; shorter ones value by value, which costs
+   * less than a copy's fixed cost (10 values: 7.6 against 9.0 ns per row, read alone).
+   */
+  private static final int COPY_FROM = 16;
+
   /** A float array's elements, or null if any element is null. */
   public static float[] toFloats(ArrayData array) {
     float[] x = new float[array.numElements()];
@@ -75,12 +81,16 @@ public final class ArrayConversions {
       return false;
     }
     if (array instanceof UnsafeArrayData unsafe) {
-      Platform.copyMemory(
-          unsafe.getBaseObject(),
-          unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
-          into,
-          Platform.FLOAT_ARRAY_OFFSET,
-          4L * n);
+      Object base = unsafe.getBaseObject();
+      long values = unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
+      if (n < COPY_FROM) {
+        for (int i = 0; i < n; i++) {
+          into[i] = Platform.getFloat(base, values + (long) Float.BYTES * i);
+        }
+      } else {
+        Platform.copyMemory(
+            base, values, into, Platform.FLOAT_ARRAY_OFFSET, (long) Float.BYTES * n);
+      }
     } else {
       for (int i = 0; i < n; i++) {
         into[i] = array.getFloat(i);

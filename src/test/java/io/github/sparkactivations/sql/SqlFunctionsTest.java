@@ -13,6 +13,7 @@ import io.github.sparkactivations.core.Activations;
 import io.github.sparkactivations.core.Example;
 import io.github.sparkactivations.core.Parameter;
 import io.github.sparkactivations.core.Version;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -116,6 +117,54 @@ class SqlFunctionsTest {
         }
       }
     }
+  }
+
+  /**
+   * Float rows of every length from 1 to 40, as Spark stores them (read from the cache), against
+   * closed forms in double: each value within a float ulp of its exact value, in its place. The
+   * lengths cover the scalar loops, the rows held in registers, the vector loops, and rows read
+   * value by value and copied whole.
+   */
+  @Test
+  void floatRowsOfEveryLengthKeepTheirValuesInPlace() {
+    Dataset<Row> rows =
+        spark
+            .range(1, 41)
+            .selectExpr(
+                "transform(sequence(1, id), i -> CAST(4 * sin(i * 1.7 + id) AS FLOAT)) AS x")
+            .persist();
+    rows.count();
+    rows.createOrReplaceTempView("float_rows");
+    try {
+      for (Row row :
+          collectBothModes(
+              s -> s.sql("SELECT x, softmax(x), log_softmax(x), sigmoid(x) FROM float_rows"))) {
+        double[] x = floats(row, 0);
+        double max = Arrays.stream(x).max().orElseThrow();
+        double sum = Arrays.stream(x).map(v -> Math.exp(v - max)).sum();
+        double[][] expected = {
+          Arrays.stream(x).map(v -> Math.exp(v - max) / sum).toArray(),
+          Arrays.stream(x).map(v -> v - max - Math.log(sum)).toArray(),
+          Arrays.stream(x).map(v -> 1 / (1 + Math.exp(-v))).toArray()
+        };
+        for (int f = 0; f < expected.length; f++) {
+          double[] y = floats(row, f + 1);
+          assertEquals(x.length, y.length);
+          for (int i = 0; i < x.length; i++) {
+            float exact = (float) expected[f][i];
+            assertTrue(
+                Math.abs(y[i] - expected[f][i]) <= Math.ulp(exact),
+                row.schema().fieldNames()[f + 1] + " of " + row.get(0) + " at " + i);
+          }
+        }
+      }
+    } finally {
+      rows.unpersist();
+    }
+  }
+
+  private static double[] floats(Row row, int column) {
+    return row.<Float>getList(column).stream().mapToDouble(Float::doubleValue).toArray();
   }
 
   @Test
