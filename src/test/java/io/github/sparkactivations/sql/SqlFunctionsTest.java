@@ -49,8 +49,10 @@ class SqlFunctionsTest {
         .createOrReplaceTempView("t");
   }
 
-  /** The single value of {@code SELECT call FROM VALUES (value) AS v(x)}, in both modes. */
-  /** Expected values below are mpmath-rounded (e.g. sigmoid(2) = 0.880797077977882444...). */
+  /**
+   * The single value of {@code SELECT call FROM VALUES (value) AS v(x)}, in both modes. The tests'
+   * expected values are mpmath-rounded (e.g. sigmoid(2) = 0.880797077977882444...).
+   */
   private static Object value(String call, String value) {
     List<Row> rows =
         collectBothModes(s -> s.sql("SELECT " + call + " FROM VALUES (" + value + ") AS v(x)"));
