@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.sparkactivations.LineRuntime;
 import io.github.sparkactivations.SparkTestSession;
 import io.github.sparkactivations.core.Activations;
 import io.github.sparkactivations.core.Version;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
@@ -35,18 +35,11 @@ class TableSqlIT {
     List<String> formats =
         Stream.of("iceberg", "delta").filter(f -> !Version.tablePackage(f).isEmpty()).toList();
     assumeTrue(!formats.isEmpty(), "neither Iceberg nor Delta has a package for this line");
+    LineRuntime.assemble(formats);
     Path out = dir.resolve("probe.out");
-    Process probe =
-        new ProcessBuilder(command(formats))
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
-    if (!probe.waitFor(5, TimeUnit.MINUTES)) {
-      probe.destroyForcibly();
-      throw new AssertionError("the probe did not finish in 5 minutes");
-    }
+    int exit = LineRuntime.run(probeCommand(formats), out, 5);
     String log = Files.readString(out);
-    assertEquals(0, probe.exitValue(), log);
+    assertEquals(0, exit, log);
     for (String format : formats) {
       for (String order : List.of("first", "last")) {
         String run = format + " " + order;
@@ -155,37 +148,16 @@ class TableSqlIT {
     }
   }
 
-  /**
-   * java with the line's runtime and flags, the formats' jars, this project's jar and the probe.
-   */
-  private static List<String> command(List<String> formats) throws Exception {
-    Path runtime = Path.of("target/spark-runtime", System.getenv("SPARK_LINE"));
-    // Fetches the formats' packages into the runtime, once.
-    Process fetch =
-        new ProcessBuilder("scripts/spark-submit", "--with", String.join(",", formats), "--version")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("fetch.out").toFile())
-            .start();
-    assertEquals(0, fetch.waitFor(), Files.readString(dir.resolve("fetch.out")));
-    List<String> classpath = new ArrayList<>(List.of(runtime.resolve("jars") + "/*"));
-    formats.forEach(f -> classpath.add(runtime.resolve("formats").resolve(f) + "/jars/*"));
+  /** The probe, in a JVM with the line's runtime, the formats' jars and this project's jar. */
+  private static List<String> probeCommand(List<String> formats) throws Exception {
+    List<String> classpath = new ArrayList<>();
+    formats.forEach(
+        f -> classpath.add(LineRuntime.folder().resolve("formats").resolve(f) + "/jars/*"));
     classpath.add("target/" + Version.jarName());
-    classpath.add(codeSource(TableSqlIT.class));
-    classpath.add(codeSource(org.sqlite.JDBC.class));
-    List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
-    command.addAll(List.of(Files.readString(runtime.resolve("jvm-flags")).strip().split(" ")));
-    command.addAll(
-        List.of(
-            "-Dlog4j2.configurationFile=conf/log4j2.properties",
-            "-cp",
-            String.join(":", classpath),
-            TableSqlProbe.class.getName(),
-            dir.toString()));
-    command.addAll(formats);
-    return command;
-  }
-
-  private static String codeSource(Class<?> type) throws Exception {
-    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    classpath.add(LineRuntime.codeSource(TableSqlIT.class));
+    classpath.add(LineRuntime.codeSource(org.sqlite.JDBC.class));
+    List<String> args = new ArrayList<>(List.of(dir.toString()));
+    args.addAll(formats);
+    return LineRuntime.java(classpath, TableSqlProbe.class.getName(), args);
   }
 }
