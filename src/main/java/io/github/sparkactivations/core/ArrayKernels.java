@@ -71,13 +71,28 @@ public final class ArrayKernels {
    * JVM has them, a short row held in registers) and rounded once to float.
    */
   public static void sigmoid(float[] x, int offset, int length, float[] out, int outOffset) {
-    if (FloatLanes.holdsInRegisters(length)) {
+    fromExp(x, offset, length, FloatLanes.Pass.SIGMOID, out, outOffset);
+  }
+
+  /**
+   * Element-wise silu of float values: x sigmoid(x), as {@link #sigmoid(float[], int, int, float[],
+   * int)}.
+   */
+  public static void silu(float[] x, int offset, int length, float[] out, int outOffset) {
+    fromExp(x, offset, length, FloatLanes.Pass.SILU, out, outOffset);
+  }
+
+  private static void fromExp(
+      float[] x, int offset, int length, FloatLanes.Pass pass, float[] out, int outOffset) {
+    // silu's rows of 9 to 15 take the scratch buffer: its product in the one method that holds
+    // short rows in registers measured up to 0.3 ns per value slower for log_softmax's rows of ten.
+    if (pass == FloatLanes.Pass.SIGMOID && FloatLanes.holdsInRegisters(length)) {
       VectorLanes.sigmoidInRegisters(x, offset, length, out, outOffset);
       return;
     }
     double[] z = widenToScratch(x, offset, length, Double.NEGATIVE_INFINITY);
-    FloatLanes.shiftedExpSum(z, length, 0, 1, FloatLanes.Pass.SIGMOID); // e^-|x|
-    FloatLanes.sigmoidFromExp(x, offset, z, length, out, outOffset);
+    FloatLanes.shiftedExpSum(z, length, 0, 1, pass); // e^-|x|
+    FloatLanes.fromExp(x, offset, z, length, pass, out, outOffset);
   }
 
   /** The range's values as a new double array: how float input reaches the double kernels. */

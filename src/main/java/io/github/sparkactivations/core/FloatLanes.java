@@ -5,12 +5,12 @@ import org.apache.logging.log4j.LogManager;
 
 /**
  * Kernels for float data widened to double, whose results are rounded to float: e^z over a range
- * after a shift and a scale (summed, with the exponentials or the scaled values stored) and
- * sigmoid. Relative error below 2^-46, 2^-22 of a float ulp, so the rounded results are within half
- * a float ulp plus that.
+ * after a shift and a scale (summed, with the exponentials or the scaled values stored), sigmoid
+ * and silu. Relative error below 2^-46, 2^-22 of a float ulp, so the rounded results are within
+ * half a float ulp plus that.
  *
- * <p>Each kernel is defined lane by lane here ({@link #exp}, {@link #sigmoidFromExp(double,
- * double)}) and written a second time with the JDK's Vector API in {@link VectorLanes}: the same
+ * <p>Each kernel is defined lane by lane here ({@link #exp}, {@link #fromExp(double, double,
+ * Pass)}) and written a second time with the JDK's Vector API in {@link VectorLanes}: the same
  * operations in the same order, each of them an IEEE operation or an exact {@link Math#fma}, so
  * both give the same bits. Sums are split the same way in both: a row is widened into whole groups
  * of {@link #LANES}, padded with an infinity whose exponential is 0 and adds nothing, and summed in
@@ -94,6 +94,8 @@ final class FloatLanes {
   enum Pass {
     /** e^-|y|, stored; the sum is unused (sigmoid, no shift and scale 1). */
     SIGMOID(true, Long.MAX_VALUE, Long.MIN_VALUE, Double.NaN),
+    /** SIGMOID's exponentials, for silu = x sigmoid(x). */
+    SILU(true, Long.MAX_VALUE, Long.MIN_VALUE, Double.NaN),
     /**
      * e^y, stored, and their sum: y of either sign, the shift being any value of the row; from
      * {@link #CEILING} up, e^y is +inf (from about 709.4, where 2^k overflows), and so is the sum.
@@ -221,22 +223,23 @@ final class FloatLanes {
   }
 
   /**
-   * out[outOffset + i] = sigmoid(x[offset + i]) rounded to float, i in [0, length), given z[i] =
-   * e^-|x[offset + i]| (from {@link #shiftedExpSum} with no shift and scale 1).
+   * out[outOffset + i] = the element-wise pass's function of x[offset + i] rounded to float, i in
+   * [0, length), given z[i] = e^-|x[offset + i]| (from {@link #shiftedExpSum} with no shift and
+   * scale 1).
    */
-  static void sigmoidFromExp(
-      float[] x, int offset, double[] z, int length, float[] out, int outOffset) {
+  static void fromExp(
+      float[] x, int offset, double[] z, int length, Pass pass, float[] out, int outOffset) {
     if (VECTOR && length >= VECTOR_MINIMUM) {
-      VectorLanes.sigmoidFromExp(x, offset, z, length, out, outOffset);
+      VectorLanes.fromExp(x, offset, z, length, pass, out, outOffset);
       return;
     }
-    scalarSigmoidFromExp(x, offset, z, length, out, outOffset);
+    scalarFromExp(x, offset, z, length, pass, out, outOffset);
   }
 
-  static void scalarSigmoidFromExp(
-      float[] x, int offset, double[] z, int length, float[] out, int outOffset) {
+  static void scalarFromExp(
+      float[] x, int offset, double[] z, int length, Pass pass, float[] out, int outOffset) {
     for (int i = 0; i < length; i++) {
-      out[outOffset + i] = (float) sigmoidFromExp(x[offset + i], z[i]);
+      out[outOffset + i] = (float) fromExp(x[offset + i], z[i], pass);
     }
   }
 
@@ -307,10 +310,18 @@ final class FloatLanes {
     return x < LOWEST ? 0 : p * scale;
   }
 
-  /** 1/(1 + e) for x >= 0, e/(1 + e) below, e = e^-|x|: no overflow, no cancellation. */
-  static double sigmoidFromExp(double x, double e) {
+  /**
+   * sigmoid(x), or silu(x) = x sigmoid(x), given e = e^-|x|: 1/(1 + e) for x >= 0, e/(1 + e) below
+   * (no overflow, no cancellation), times x for silu (one rounding more, of 2^-53); -0 where
+   * sigmoid is 0 (x is -inf, or e^x below a float's range), as x times 0 would be NaN at -inf.
+   */
+  static double fromExp(double x, double e, Pass pass) {
     double r = 1 / (1 + e);
-    return x < 0 ? e * r : r;
+    double s = x < 0 ? e * r : r;
+    if (pass != Pass.SILU) {
+      return s;
+    }
+    return s == 0 ? -0.0 : x * s;
   }
 
   private static String choosePath() {

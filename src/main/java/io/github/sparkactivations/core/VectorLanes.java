@@ -190,7 +190,7 @@ final class VectorLanes {
 
   /**
    * Element-wise sigmoid of a row that {@link #holdsInRegisters}: {@link #inRegisters}, with the
-   * lanes and operations of {@link #shiftedExpSum}'s sigmoid pass and {@link #sigmoidFromExp}.
+   * lanes and operations of {@link #shiftedExpSum}'s sigmoid pass and {@link #fromExp}.
    */
   static void sigmoidInRegisters(float[] x, int offset, int length, float[] out, int outOffset) {
     inRegisters(
@@ -201,9 +201,9 @@ final class VectorLanes {
    * A short row's softmax, log_softmax or sigmoid with its two vectors held in registers from the
    * floats to the floats: the lanes and the operations of {@link #widenFindingLargest}
    * (log_softmax's pivot, which replaces {@code shift}), {@link #shiftedExpSum} and {@link
-   * #shiftScaleAndNarrow} or {@link #sigmoidFromExp}, without the stores and loads of the widened
-   * row between them, nor the thread's scratch buffer (a fifth of a row of ten's time for softmax,
-   * over half for sigmoid). The exponential is {@link #exp}, in a loop of two turns so that it is
+   * #shiftScaleAndNarrow} or {@link #fromExp}, without the stores and loads of the widened row
+   * between them, nor the thread's scratch buffer (a fifth of a row of ten's time for softmax, over
+   * half for sigmoid). The exponential is {@link #exp}, in a loop of two turns so that it is
    * inlined once; the shift and the narrowing are written out, as more helpers taking vectors are
    * past what the JIT inlines into a method this large (for the reason given at {@link
    * #shiftedExpSum}). One method for the three: small enough to be inlined into a caller, it would
@@ -253,7 +253,7 @@ final class VectorLanes {
       sums = sums.add(e);
       keptFirst = kept;
       if (pass == FloatLanes.Pass.SIGMOID) {
-        // sigmoidFromExp's lanes, written out: a helper would not be inlined here.
+        // fromExp's lanes, written out: a helper would not be inlined here.
         DoubleVector q = DoubleVector.broadcast(SPECIES, 1.0).div(e.add(1.0));
         kept = q.blend(e.mul(q), values.lt(0.0));
       } else {
@@ -354,25 +354,38 @@ final class VectorLanes {
   }
 
   /**
-   * {@link FloatLanes#sigmoidFromExp}, a vector at a time, the last values as one more vector:
-   * worked out first and stored last, as out may be x, whose signs it reads.
+   * {@link FloatLanes#fromExp}, a vector at a time, the last values as one more vector: worked out
+   * first and stored last, as out may be x, whose values it reads.
    */
-  static void sigmoidFromExp(
-      float[] x, int offset, double[] z, int length, float[] out, int outOffset) {
+  static void fromExp(
+      float[] x,
+      int offset,
+      double[] z,
+      int length,
+      FloatLanes.Pass pass,
+      float[] out,
+      int outOffset) {
     int last = length - STEP;
-    FloatVector lastValues = sigmoidFromExp(x, offset + last, z, last);
+    FloatVector lastValues = fromExp(x, offset + last, z, last, pass);
     for (int i = 0; i < last; i += STEP) {
-      sigmoidFromExp(x, offset + i, z, i).intoArray(out, outOffset + i);
+      fromExp(x, offset + i, z, i, pass).intoArray(out, outOffset + i);
     }
     lastValues.intoArray(out, outOffset + last);
   }
 
-  /** Sigmoid of a vector of floats from x[at], given e^-|x| from z[zAt], rounded to float. */
-  private static FloatVector sigmoidFromExp(float[] x, int at, double[] z, int zAt) {
+  /**
+   * sigmoid or silu (the pass) of a vector of floats from x[at], given e^-|x| from z[zAt], rounded
+   * to float.
+   */
+  private static FloatVector fromExp(float[] x, int at, double[] z, int zAt, FloatLanes.Pass pass) {
     DoubleVector e = DoubleVector.fromArray(SPECIES, z, zAt);
     DoubleVector q = DoubleVector.broadcast(SPECIES, 1.0).div(e.add(1.0));
-    VectorMask<Double> negative = widened(x, at).lt(0.0);
-    return (FloatVector) q.blend(e.mul(q), negative).convertShape(VectorOperators.D2F, NARROW, 0);
+    DoubleVector values = widened(x, at);
+    DoubleVector s = q.blend(e.mul(q), values.lt(0.0));
+    if (pass == FloatLanes.Pass.SILU) {
+      s = values.mul(s).blend(-0.0, s.eq(0.0));
+    }
+    return (FloatVector) s.convertShape(VectorOperators.D2F, NARROW, 0);
   }
 
   /**

@@ -24,6 +24,11 @@ import org.junit.jupiter.api.Test;
  */
 class FloatLanesTest {
 
+  /** The passes whose values come each from its own exponential. */
+  private static final FloatLanes.Pass[] ELEMENTWISE = {
+    FloatLanes.Pass.SIGMOID, FloatLanes.Pass.SILU
+  };
+
   /** Arguments where the exponential's steps change: limits, reduction ties, specials. */
   private static final double[] HARD = {
     0.0,
@@ -83,7 +88,7 @@ class FloatLanesTest {
             Arrays.copyOf(vector, n),
             "stored values, n = " + n + ", " + pass);
       }
-      // sigmoid takes either sign: half the row mirrored, as floats.
+      // sigmoid and silu take either sign: half the row mirrored, as floats.
       float[] mixed = new float[n];
       double[] widened = new double[n];
       for (int i = 0; i < n; i++) {
@@ -96,24 +101,26 @@ class FloatLanesTest {
       VectorLanes.shiftedExpSum(vector, n, 0, 1, FloatLanes.Pass.SIGMOID);
       assertSameBits(
           Arrays.copyOf(scalar, n), Arrays.copyOf(vector, n), "e^-|x| of either sign, n = " + n);
-      float[] scalarSigmoid = new float[n];
-      float[] vectorSigmoid = new float[n];
-      for (int i = 0; i < n; i++) {
-        scalarSigmoid[i] = (float) FloatLanes.sigmoidFromExp(mixed[i], scalar[i]);
-      }
-      VectorLanes.sigmoidFromExp(mixed, 0, vector, n, vectorSigmoid, 0);
-      // In place, as the public kernel allows: the signs must be read before they are overwritten.
-      float[] inPlace = mixed.clone();
-      VectorLanes.sigmoidFromExp(inPlace, 0, vector, n, inPlace, 0);
-      for (int i = 0; i < n; i++) {
-        assertEquals(
-            Float.floatToIntBits(scalarSigmoid[i]),
-            Float.floatToIntBits(vectorSigmoid[i]),
-            "sigmoid(" + mixed[i] + ")");
-        assertEquals(
-            Float.floatToIntBits(scalarSigmoid[i]),
-            Float.floatToIntBits(inPlace[i]),
-            "sigmoid(" + mixed[i] + ") in place");
+      for (FloatLanes.Pass pass : ELEMENTWISE) {
+        float[] scalarResults = new float[n];
+        float[] vectorResults = new float[n];
+        for (int i = 0; i < n; i++) {
+          scalarResults[i] = (float) FloatLanes.fromExp(mixed[i], scalar[i], pass);
+        }
+        VectorLanes.fromExp(mixed, 0, vector, n, pass, vectorResults, 0);
+        // In place, as the public kernels allow: x must be read before it is overwritten.
+        float[] inPlace = mixed.clone();
+        VectorLanes.fromExp(inPlace, 0, vector, n, pass, inPlace, 0);
+        for (int i = 0; i < n; i++) {
+          assertEquals(
+              Float.floatToIntBits(scalarResults[i]),
+              Float.floatToIntBits(vectorResults[i]),
+              pass + "(" + mixed[i] + ")");
+          assertEquals(
+              Float.floatToIntBits(scalarResults[i]),
+              Float.floatToIntBits(inPlace[i]),
+              pass + "(" + mixed[i] + ") in place");
+        }
       }
     }
   }
@@ -180,7 +187,7 @@ class FloatLanesTest {
   private static void scalarSigmoid(float[] x, int offset, int n, float[] out) {
     double[] z = padded(ArrayKernels.widen(x, offset, n), Double.NEGATIVE_INFINITY);
     FloatLanes.scalarShiftedExpSum(z, z.length, 0, 1, FloatLanes.Pass.SIGMOID);
-    FloatLanes.scalarSigmoidFromExp(x, offset, z, n, out, 0);
+    FloatLanes.scalarFromExp(x, offset, z, n, FloatLanes.Pass.SIGMOID, out, 0);
   }
 
   /** ArrayKernels' softmax shifted by {@code shift}, in the scalar loops; false if not finite. */
@@ -385,12 +392,16 @@ class FloatLanesTest {
     }
   }
 
-  /** On both paths: rows shorter and longer than the vector loops' minimum. */
+  /**
+   * On both paths: rows shorter and longer than the vector loops' minimum, and of 12 (held in
+   * registers where vectors have eight lanes). Zeros compared with their signs.
+   */
   @Test
-  void sigmoidKeepsItsLimits() {
+  void sigmoidAndSiluKeepTheirLimits() {
     float[] limits = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -800f, Float.NaN};
-    float[] expected = {0.5f, 0.5f, 1f, 0f, 0f, Float.NaN};
-    for (int copies : new int[] {1, 3}) {
+    float[] sigmoid = {0.5f, 0.5f, 1f, 0f, 0f, Float.NaN};
+    float[] silu = {0f, -0f, Float.POSITIVE_INFINITY, -0f, -0f, Float.NaN};
+    for (int copies : new int[] {1, 2, 3}) {
       float[] x = new float[copies * limits.length];
       for (int i = 0; i < x.length; i++) {
         x[i] = limits[i % limits.length];
@@ -398,7 +409,11 @@ class FloatLanesTest {
       float[] out = new float[x.length];
       ArrayKernels.sigmoid(x, 0, x.length, out, 0);
       for (int i = 0; i < x.length; i++) {
-        assertEquals(expected[i % limits.length], out[i], "sigmoid(" + x[i] + ")");
+        assertEquals(sigmoid[i % limits.length], out[i], "sigmoid(" + x[i] + ")");
+      }
+      ArrayKernels.silu(x, 0, x.length, out, 0);
+      for (int i = 0; i < x.length; i++) {
+        assertEquals(silu[i % limits.length], out[i], "silu(" + x[i] + ")");
       }
     }
   }

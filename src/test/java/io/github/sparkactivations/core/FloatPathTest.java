@@ -13,8 +13,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Float inputs are computed in double and rounded once: bit for bit (float) of the double path,
- * except for the float kernels (the softmax family and sigmoid), which must be within half a float
- * ulp (plus 1e-4 ulp for the double roundings) of the double path's result, itself within two
+ * except for the float kernels (the softmax family, sigmoid and silu), which must be within half a
+ * float ulp (plus 1e-4 ulp for the double roundings) of the double path's result, itself within two
  * double ulps of exact.
  */
 class FloatPathTest {
@@ -80,7 +80,8 @@ class FloatPathTest {
             "softmax(temperature=0.3)",
             "softmin(temperature=7)",
             "log_softmax",
-            "sigmoid")
+            "sigmoid",
+            "silu")
         .map(Spec::parse)
         .map(
             spec ->
