@@ -5,9 +5,9 @@ import org.apache.logging.log4j.LogManager;
 
 /**
  * Kernels for float data widened to double, whose results are rounded to float: e^z over a range
- * after a shift and a scale (summed, with the exponentials or the scaled values stored), sigmoid
- * and silu. Relative error below 2^-46, 2^-22 of a float ulp, so the rounded results are within
- * half a float ulp plus that.
+ * after a shift and a scale (summed, with the exponentials or the scaled values stored), sigmoid,
+ * silu and GELU's tanh form. Relative error below 2^-46, 2^-22 of a float ulp, so the rounded
+ * results are within half a float ulp plus that.
  *
  * <p>Each kernel is defined lane by lane here ({@link #exp}, {@link #fromExp(double, double,
  * Pass)}) and written a second time with the JDK's Vector API in {@link VectorLanes}: the same
@@ -96,6 +96,11 @@ final class FloatLanes {
     SIGMOID(true, Long.MAX_VALUE, Long.MIN_VALUE, Double.NaN),
     /** SIGMOID's exponentials, for silu = x sigmoid(x). */
     SILU(true, Long.MAX_VALUE, Long.MIN_VALUE, Double.NaN),
+    /**
+     * SIGMOID's exponentials of z = 2u ({@link #tanhGeluArgument}), for GELU's tanh form x
+     * sigmoid(2u).
+     */
+    GELU_TANH(true, Long.MAX_VALUE, Long.MIN_VALUE, Double.NaN),
     /**
      * e^y, stored, and their sum: y of either sign, the shift being any value of the row; from
      * {@link #CEILING} up, e^y is +inf (from about 709.4, where 2^k overflows), and so is the sum.
@@ -311,17 +316,42 @@ final class FloatLanes {
   }
 
   /**
-   * sigmoid(x), or silu(x) = x sigmoid(x), given e = e^-|x|: 1/(1 + e) for x >= 0, e/(1 + e) below
-   * (no overflow, no cancellation), times x for silu (one rounding more, of 2^-53); -0 where
-   * sigmoid is 0 (x is -inf, or e^x below a float's range), as x times 0 would be NaN at -inf.
+   * sigmoid(x), given e = e^-|x|, or silu(x) = x sigmoid(x), or GELU's tanh form x sigmoid(2u)
+   * given e = e^-|2u| (2u has x's sign): 1/(1 + e) for x >= 0, e/(1 + e) below (no overflow, no
+   * cancellation), times x but for sigmoid (one rounding more, of 2^-53); -0 where sigmoid is 0 (x
+   * is -inf, or far below 0), as x times 0 would be NaN at -inf.
    */
   static double fromExp(double x, double e, Pass pass) {
     double r = 1 / (1 + e);
     double s = x < 0 ? e * r : r;
-    if (pass != Pass.SILU) {
+    if (pass == Pass.SIGMOID) {
       return s;
     }
     return s == 0 ? -0.0 : x * s;
+  }
+
+  /** 2 sqrt(2/pi) and its product with 0.044715: 2u = x (C1 + C3 x^2) in GELU's tanh form. */
+  static final double GELU_C1 = 2 * Math.sqrt(2 / Math.PI);
+
+  static final double GELU_C3 = GELU_C1 * 0.044715;
+
+  /**
+   * z[i] = 2u = z[i] (C1 + C3 z[i]^2) for i below length (the padding's -inf stays -inf): a few
+   * roundings of 2^-53 each, which sigmoid(2u) turns into a relative error of about 2^-51 |2u|,
+   * 2^-44 where |2u| is 100 and the float result near its smallest.
+   */
+  static void tanhGeluArgument(double[] z, int length) {
+    if (VECTOR && length >= VECTOR_MINIMUM) {
+      VectorLanes.tanhGeluArgument(z, length);
+      return;
+    }
+    scalarTanhGeluArgument(z, length);
+  }
+
+  static void scalarTanhGeluArgument(double[] z, int length) {
+    for (int i = 0; i < length; i++) {
+      z[i] *= Math.fma(z[i] * z[i], GELU_C3, GELU_C1);
+    }
   }
 
   private static String choosePath() {

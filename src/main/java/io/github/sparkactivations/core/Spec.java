@@ -20,8 +20,9 @@ import java.util.stream.Collectors;
  * can also evaluate the kernel directly on primitives.
  *
  * <p>Float inputs are computed in double and rounded once, so a float result is {@code (float)} of
- * the double result; except that softmax, softmin, log_softmax, sigmoid and silu have float kernels
- * ({@link #hasFloatKernel()}), whose results are within half a float ulp (plus 1e-4 ulp) of exact.
+ * the double result; except that softmax, softmin, log_softmax, sigmoid, silu and GELU's tanh form
+ * have float kernels ({@link #hasFloatKernel()}), whose results are within half a float ulp (plus
+ * 1e-4 ulp) of exact.
  */
 public final class Spec {
 

@@ -374,18 +374,26 @@ final class VectorLanes {
   }
 
   /**
-   * sigmoid or silu (the pass) of a vector of floats from x[at], given e^-|x| from z[zAt], rounded
-   * to float.
+   * sigmoid, silu or GELU's tanh form (the pass) of a vector of floats from x[at], given e^-|x| or
+   * e^-|2u| from z[zAt], rounded to float.
    */
   private static FloatVector fromExp(float[] x, int at, double[] z, int zAt, FloatLanes.Pass pass) {
     DoubleVector e = DoubleVector.fromArray(SPECIES, z, zAt);
     DoubleVector q = DoubleVector.broadcast(SPECIES, 1.0).div(e.add(1.0));
     DoubleVector values = widened(x, at);
     DoubleVector s = q.blend(e.mul(q), values.lt(0.0));
-    if (pass == FloatLanes.Pass.SILU) {
+    if (pass != FloatLanes.Pass.SIGMOID) {
       s = values.mul(s).blend(-0.0, s.eq(0.0));
     }
     return (FloatVector) s.convertShape(VectorOperators.D2F, NARROW, 0);
+  }
+
+  /** {@link FloatLanes#tanhGeluArgument} in whole vectors (z is padded to whole groups). */
+  static void tanhGeluArgument(double[] z, int length) {
+    for (int i = 0; i < length; i += STEP) {
+      DoubleVector v = DoubleVector.fromArray(SPECIES, z, i);
+      v.mul(v.mul(v).fma(FloatLanes.GELU_C3, FloatLanes.GELU_C1)).intoArray(z, i);
+    }
   }
 
   /**

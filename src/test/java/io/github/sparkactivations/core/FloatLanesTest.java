@@ -26,7 +26,7 @@ class FloatLanesTest {
 
   /** The passes whose values come each from its own exponential. */
   private static final FloatLanes.Pass[] ELEMENTWISE = {
-    FloatLanes.Pass.SIGMOID, FloatLanes.Pass.SILU
+    FloatLanes.Pass.SIGMOID, FloatLanes.Pass.SILU, FloatLanes.Pass.GELU_TANH
   };
 
   /** Arguments where the exponential's steps change: limits, reduction ties, specials. */
@@ -88,7 +88,7 @@ class FloatLanesTest {
             Arrays.copyOf(vector, n),
             "stored values, n = " + n + ", " + pass);
       }
-      // sigmoid and silu take either sign: half the row mirrored, as floats.
+      // sigmoid, silu and GELU take either sign: half the row mirrored, as floats.
       float[] mixed = new float[n];
       double[] widened = new double[n];
       for (int i = 0; i < n; i++) {
@@ -97,6 +97,11 @@ class FloatLanesTest {
       }
       double[] scalar = padded(widened, Double.NEGATIVE_INFINITY);
       double[] vector = padded(widened, Double.NEGATIVE_INFINITY);
+      double[] scalarArgument = scalar.clone();
+      double[] vectorArgument = vector.clone();
+      FloatLanes.scalarTanhGeluArgument(scalarArgument, n);
+      VectorLanes.tanhGeluArgument(vectorArgument, n);
+      assertSameBits(scalarArgument, vectorArgument, "GELU's 2u and its padding, n = " + n);
       FloatLanes.scalarShiftedExpSum(scalar, scalar.length, 0, 1, FloatLanes.Pass.SIGMOID);
       VectorLanes.shiftedExpSum(vector, n, 0, 1, FloatLanes.Pass.SIGMOID);
       assertSameBits(
@@ -397,9 +402,10 @@ class FloatLanesTest {
    * registers where vectors have eight lanes). Zeros compared with their signs.
    */
   @Test
-  void sigmoidAndSiluKeepTheirLimits() {
+  void sigmoidSiluAndGeluKeepTheirLimits() {
     float[] limits = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -800f, Float.NaN};
     float[] sigmoid = {0.5f, 0.5f, 1f, 0f, 0f, Float.NaN};
+    // silu and GELU's tanh form share their limits: x times a sigmoid.
     float[] silu = {0f, -0f, Float.POSITIVE_INFINITY, -0f, -0f, Float.NaN};
     for (int copies : new int[] {1, 2, 3}) {
       float[] x = new float[copies * limits.length];
@@ -414,6 +420,10 @@ class FloatLanesTest {
       ArrayKernels.silu(x, 0, x.length, out, 0);
       for (int i = 0; i < x.length; i++) {
         assertEquals(silu[i % limits.length], out[i], "silu(" + x[i] + ")");
+      }
+      ArrayKernels.geluTanh(x, 0, x.length, out, 0);
+      for (int i = 0; i < x.length; i++) {
+        assertEquals(silu[i % limits.length], out[i], "gelu(" + x[i] + ", 'tanh')");
       }
     }
   }

@@ -16,9 +16,9 @@ final class LanesProbe {
   }
 
   /**
-   * A hash of the bits of softmax, log_softmax, softmin, sigmoid and silu on fixed float rows: of 1
-   * to 300 values, every other one of 9 to 15 (which one path holds in registers), some with ties
-   * and extremes.
+   * A hash of the bits of softmax, log_softmax, softmin, sigmoid, silu and GELU (tanh) on fixed
+   * float rows: of 1 to 300 values, every other one of 9 to 15 (which one path holds in registers),
+   * some with ties and extremes.
    */
   static String digest() {
     SplittableRandom random = new SplittableRandom(42);
@@ -43,6 +43,8 @@ final class LanesProbe {
       ArrayKernels.sigmoid(x, 0, n, out, 0);
       hash = mix(hash, out);
       ArrayKernels.silu(x, 0, n, out, 0);
+      hash = mix(hash, out);
+      ArrayKernels.geluTanh(x, 0, n, out, 0);
       hash = mix(hash, out);
     }
     return Long.toHexString(hash);
