@@ -330,10 +330,13 @@ final class FloatLanes {
     return s == 0 ? -0.0 : x * s;
   }
 
-  /** 2 sqrt(2/pi) and its product with 0.044715: 2u = x (C1 + C3 x^2) in GELU's tanh form. */
-  static final double GELU_C1 = 2 * Math.sqrt(2 / Math.PI);
+  /**
+   * 2 sqrt(2/pi) and its product with 0.044715, from the double kernel's constants: 2u = x (C1 + C3
+   * x^2) in GELU's tanh form.
+   */
+  static final double GELU_C1 = 2 * Kernels.SQRT_2_OVER_PI_HI;
 
-  static final double GELU_C3 = GELU_C1 * 0.044715;
+  static final double GELU_C3 = GELU_C1 * Kernels.GELU_TANH_CUBIC_HI;
 
   /**
    * z[i] = 2u = z[i] (C1 + C3 z[i]^2) for i below length (the padding's -inf stays -inf): a few

@@ -70,10 +70,10 @@ public final class Kernels {
   private static final double GELU_TAIL = -36.0;
 
   /** sqrt(2/pi) and 0.044715, the tanh-approximated GELU's constants, as double-doubles. */
-  private static final double SQRT_2_OVER_PI_HI = 0.7978845608028654;
+  static final double SQRT_2_OVER_PI_HI = 0.7978845608028654;
 
   private static final double SQRT_2_OVER_PI_LO = -4.98465440455546e-17;
-  private static final double GELU_TANH_CUBIC_HI = 0.044715;
+  static final double GELU_TANH_CUBIC_HI = 0.044715;
   private static final double GELU_TANH_CUBIC_LO = 2.1960211427085595e-18;
 
   /** Above this x, sigmoid(2u) rounds to 1 (u > 43); below the other, the result underflows. */

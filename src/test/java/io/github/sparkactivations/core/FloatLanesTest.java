@@ -398,8 +398,8 @@ class FloatLanesTest {
   }
 
   /**
-   * On both paths: rows shorter and longer than the vector loops' minimum, and of 12 (held in
-   * registers where vectors have eight lanes). Zeros compared with their signs.
+   * On both paths: rows shorter and longer than the vector loops' minimum, and of 12 (sigmoid's
+   * held in registers where vectors have eight lanes). Zeros compared with their signs.
    */
   @Test
   void sigmoidSiluAndGeluKeepTheirLimits() {
