@@ -1,9 +1,15 @@
 # Sourced after line.sh by spark-submit, cluster.sh and bench.sh: a Spark runtime of the line's
 # version, assembled from Maven Central under target/spark-runtime/<line> once (jars/ and Spark's
-# JVM flags), when SPARK_HOME is not set. Defines: runtime, spark_jvm_flags (array).
+# JVM flags) with a class-data archive, when SPARK_HOME is not set. Defines: runtime,
+# spark_jvm_flags (array), archive (the archive's path; it may not exist).
 runtime="$root/target/spark-runtime/$line_id"
 # Assembled again when the pom changes (its provided dependencies are the runtime).
 stamp="$(sha1sum "$root/pom.xml" | cut -d' ' -f1)"
+# Drivers started together wait for the first to assemble it and record its archive (a lock next
+# to it).
+mkdir -p "$(dirname "$runtime")"
+exec 8> "$runtime.lock"
+flock 8
 if [[ "$(cat "$runtime/complete" 2>/dev/null)" != "$stamp" ]]; then
   echo "Assembling a Spark $line_id runtime in $runtime (once) ..." >&2
   rm -rf "$runtime"
@@ -14,3 +20,40 @@ if [[ "$(cat "$runtime/complete" 2>/dev/null)" != "$stamp" ]]; then
   echo "$stamp" > "$runtime/complete"
 fi
 read -r -a spark_jvm_flags < "$runtime/jvm-flags" || true # the file has no final newline
+
+# Class data sharing: the JVM maps the classes a run needs from an archive instead of finding,
+# reading and verifying each in the runtime's jars, which is most of a small job's start-up. The
+# archive holds the classes of a sample run of this project's job, recorded once per runtime when
+# the line's jar exists: recorded by whichever run came first, it held only what that run loaded
+# (a refused argument, --version) and later runs took twice as long to start. A stale or unusable
+# archive is ignored, silently.
+archive="$runtime/classes.jsa"
+# record_archive: a sample generated, then activated into Parquet with its classes dumped as it
+# exits; the archive is put in place once a JVM has opened it (else runs go on without one).
+record_archive() {
+  local sample="$runtime/sample" dump="$archive.new"
+  # The project's Spark settings (conf/), and nothing else of the caller's environment (a Hadoop
+  # configuration, a test's fault point).
+  local conf="$root/conf"
+  local job=(env -i PATH="$PATH" HOME="$HOME" SPARK_LOCAL_IP=127.0.0.1 SPARK_CONF_DIR="$conf"
+    java -Xmx1g "${spark_jvm_flags[@]}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds*=off
+    -Dlog4j2.configurationFile="$conf/log4j2.properties" -cp "$runtime/jars/*")
+  local submit=(org.apache.spark.deploy.SparkSubmit
+    --class io.github.sparkactivations.job.ActivationJob "$root/$jar")
+  rm -rf "$sample" "$dump"
+  "${job[@]}" "${submit[@]}" generate-sample --output "$sample/logits" --rows 2000 --classes 10 &&
+    "${job[@]}" -XX:ArchiveClassesAtExit="$dump" "${submit[@]}" run --input "$sample/logits" \
+      --output "$sample/probs" --apply 'probs=softmax(logits)' --apply 'top3=top_k(logits, k=3)' \
+      --apply 'p=sigmoid(score)' --show 1 &&
+    # A truncated dump can crash this check: no error file.
+    java -XX:SharedArchiveFile="$dump" -Xshare:on -XX:ErrorFile=/dev/null -cp "$runtime/jars/*" \
+      -version &&
+    mv -f "$dump" "$archive"
+  rm -rf "$sample" "$dump"
+}
+if [[ ! -f "$archive" && -f "$root/$jar" ]]; then
+  echo "Recording the classes of a sample run in $archive (once) ..." >&2
+  record_archive &> /dev/null || true
+fi
+flock -u 8
+exec 8>&-

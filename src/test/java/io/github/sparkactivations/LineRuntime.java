@@ -22,8 +22,8 @@ public final class LineRuntime {
   }
 
   /**
-   * Assembles the runtime and fetches the table formats' packages into it (scripts/spark-submit
-   * --with), where not done before.
+   * Assembles the runtime with its class-data archive and fetches the table formats' packages into
+   * it (scripts/spark-submit --with), where not done before.
    */
   public static void assemble(List<String> formats) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("scripts/spark-submit"));
@@ -42,8 +42,9 @@ public final class LineRuntime {
   }
 
   /**
-   * java with the runtime's jars, Spark's JVM flags and SPARK_SUBMIT_OPTS (as scripts/spark-submit
-   * takes them), then {@code classpath}, running {@code main} with {@code args}.
+   * java with the runtime's jars, Spark's JVM flags, SPARK_SUBMIT_OPTS and the runtime's class-data
+   * archive (as scripts/spark-submit takes them), then {@code classpath}, running {@code main} with
+   * {@code args}.
    */
   public static List<String> java(List<String> classpath, String main, List<String> args)
       throws IOException {
@@ -54,6 +55,10 @@ public final class LineRuntime {
     String submitOptions = System.getenv().getOrDefault("SPARK_SUBMIT_OPTS", "").strip();
     if (!submitOptions.isEmpty()) {
       command.addAll(List.of(submitOptions.split("\\s+")));
+    }
+    Path archive = folder().resolve("classes.jsa");
+    if (Files.exists(archive)) {
+      command.addAll(List.of("-Xlog:cds*=off", "-XX:SharedArchiveFile=" + archive));
     }
     command.addAll(
         List.of(

@@ -61,7 +61,8 @@ class ClusterIT {
     List<String> command = new ArrayList<>(List.of("scripts/cluster.sh"));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).inheritIO().start();
-    if (!process.waitFor(2, TimeUnit.MINUTES)) {
+    // A line's first start records the runtime's class-data archive too (a sample run).
+    if (!process.waitFor(4, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError("cluster.sh " + List.of(args) + " did not finish");
     }
