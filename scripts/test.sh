@@ -2,7 +2,8 @@
 # The project's test command (CI runs it). Every Spark line, each built into its own folder:
 #   - the default line, Spark 4.2: the full suite (`mvn verify`: unit, Spark, end-to-end, cluster and
 #     benchmark tests);
-#   - every other line: its jar plus the unit and Spark-session tests, the batch driver end to end
+#   - every other line: its jar plus the unit and Spark-session tests (the kernels' own, which have
+#     no Spark in them, on 3.5_2.12 alone, as the scalar path there), the batch driver end to end
 #     through SparkSubmit (bad input and errors included), and except on 3.5_2.13 (whose releases
 #     are 3.5_2.12's, built for Scala 2.13) streams, appends, tables (Hive metastore; Delta and
 #     Iceberg where they publish a package), Spark Connect (4.x lines) and one run on YARN (each
@@ -105,6 +106,12 @@ for requested in ${lines//,/ }; do
       # Scala 2.13: its unit and Spark-session tests and the driver end to end check that build;
       # the streams, appends, tables and YARN run on 3.5_2.12.
       [[ "$line_id" == 3.5_2.13 ]] && args+=(-Dit.test=ActivationJobIT,BadInputIT,WrongLineIT)
+      # The kernels (core) have no Spark in them: the same classes on every line. They run on
+      # 4.2 and on 3.5_2.12, whose JVMs start without the vector module (the scalar path).
+      if [[ "$line_id" != 3.5_2.12 ]]; then
+        echo 'io/github/sparkactivations/core/**' > "$state/kernel-tests"
+        args+=("-Dsurefire.excludesFile=$state/kernel-tests")
+      fi
       args+=("-DexcludedGroups=$excluded")
       default_jar="target/spark-activations-spark4.2_2.13-${version}.jar"
       [[ -f "$default_jar" ]] && args+=("-Dforeign.jar=$default_jar")
