@@ -283,6 +283,7 @@ class HadoopIT {
   @Test
   void anUnreachableNameNodeIsOneLine() throws Exception {
     String nowhere = "hdfs://127.0.0.1:" + ServerScript.freePort();
+    SparkSubmit.runtimeReady();
     long start = System.nanoTime();
     SparkSubmit.Run run =
         SparkSubmit.local(

@@ -252,6 +252,7 @@ class S3IT {
   /** A bucket that does not exist, and a wrong secret: one line each, nothing written. */
   @Test
   void anUnknownBucketAndWrongCredentialsAreOneLineEach() throws Exception {
+    SparkSubmit.runtimeReady();
     long start = System.nanoTime();
     SparkSubmit.Run noBucket =
         SparkSubmit.submit(

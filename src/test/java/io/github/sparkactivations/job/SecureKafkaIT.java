@@ -257,6 +257,7 @@ class SecureKafkaIT {
   /** A refused client: exit 1, one line, within the Admin timeout and the process start. */
   private static SparkSubmit.Run refused(Path settings, String name) throws Exception {
     Path output = dir.resolve(name + "-out");
+    SparkSubmit.runtimeReady();
     long start = System.nanoTime();
     SparkSubmit.Run run =
         stream(

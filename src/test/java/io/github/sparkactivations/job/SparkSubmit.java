@@ -1,5 +1,6 @@
 package io.github.sparkactivations.job;
 
+import io.github.sparkactivations.LineRuntime;
 import io.github.sparkactivations.core.Version;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,14 @@ final class SparkSubmit {
     command.addAll(List.of("--master", master, "--class", ActivationJob.class.getName(), jar));
     command.addAll(List.of(args));
     return command;
+  }
+
+  /**
+   * The line's runtime and its class-data archive, recorded once per line (a sample run): called
+   * before a timed run, so that the time is the run's own.
+   */
+  static void runtimeReady() throws Exception {
+    LineRuntime.assemble(List.of());
   }
 
   /** A local run with these arguments of scripts/spark-submit before the job's. */

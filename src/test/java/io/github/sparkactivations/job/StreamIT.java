@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.sparkactivations.LineRuntime;
 import io.github.sparkactivations.SparkTestSession;
 import io.github.sparkactivations.core.Spec;
 import java.io.IOException;
@@ -352,8 +351,7 @@ class StreamIT {
 
   @Test
   void anUnreachableBrokerFailsInBoundedTime() throws Exception {
-    // The runtime and its class-data archive first (once per line), so that the time is the run's.
-    LineRuntime.assemble(List.of());
+    SparkSubmit.runtimeReady();
     int port = ServerScript.freePort();
     long start = System.nanoTime();
     SparkSubmit.Run run =
