@@ -1,4 +1,5 @@
-# Sourced after line.sh by spark-submit, cluster.sh and bench.sh: a Spark runtime of the line's
+# Sourced after line.sh by spark-submit, cluster.sh, connect-server.sh, hadoop.sh and bench.sh
+# (before they start anything that waits on a deadline): a Spark runtime of the line's
 # version, assembled from Maven Central under target/spark-runtime/<line> once (jars/ and Spark's
 # JVM flags) with a class-data archive, when SPARK_HOME is not set. Defines: runtime,
 # spark_jvm_flags (array), archive (the archive's path; it may not exist).
