@@ -26,7 +26,6 @@ while [[ $# -gt 0 ]]; do
 done
 
 source "$here/line.sh"
-source "$here/spark-runtime.sh"
 state="$root/target/cluster"
 
 alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -58,6 +57,8 @@ case "$command" in
       echo "cluster.sh: already running (master PID $(cat "$state/master.pid")); stop it first" >&2
       exit 2
     fi
+    # Only a start needs the runtime (status and stop would otherwise assemble one).
+    source "$here/spark-runtime.sh"
     rm -rf "$state"
     mkdir -p "$state"
     echo "$port" > "$state/port"

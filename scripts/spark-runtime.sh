@@ -14,10 +14,10 @@ flock 8
 if [[ "$(cat "$runtime/complete" 2>/dev/null)" != "$stamp" ]]; then
   echo "Assembling a Spark $line_id runtime in $runtime (once) ..." >&2
   rm -rf "$runtime"
+  # One Maven run for both (each start of Maven takes seconds).
   quiet_mvn -f "$root/pom.xml" "$line_profiles" dependency:copy-dependencies \
-    -DincludeScope=provided -DoutputDirectory="$runtime/jars"
-  quiet_mvn -f "$root/pom.xml" help:evaluate -Dexpression=spark.jvm.flags -DforceStdout \
-    -Doutput="$runtime/jvm-flags"
+    -DincludeScope=provided -DoutputDirectory="$runtime/jars" \
+    help:evaluate -Dexpression=spark.jvm.flags -DforceStdout -Doutput="$runtime/jvm-flags"
   echo "$stamp" > "$runtime/complete"
 fi
 read -r -a spark_jvm_flags < "$runtime/jvm-flags" || true # the file has no final newline
@@ -27,12 +27,15 @@ read -r -a spark_jvm_flags < "$runtime/jvm-flags" || true # the file has no fina
 # archive holds the classes of a sample run of this project's job, recorded once per runtime when
 # the line's jar exists: recorded by whichever run came first, it held only what that run loaded
 # (a refused argument, --version) and later runs took twice as long to start. A stale or unusable
-# archive is ignored, silently.
+# archive is ignored, silently; a failed recording is not tried again for this runtime (its log,
+# archive.log, says why), as each try costs a run or two.
 archive="$runtime/classes.jsa"
-# record_archive: a sample generated, then activated into Parquet with its classes dumped as it
-# exits; the archive is put in place once a JVM has opened it (else runs go on without one).
+# record_archive: the sample activated into Parquet with its classes dumped as it exits; the
+# archive is put in place once a JVM has opened it (else runs go on without one).
 record_archive() {
-  local sample="$runtime/sample" dump="$archive.new"
+  local work="$runtime/sample" dump="$archive.new"
+  # The sample's logits: Parquet that every line reads, generated once for all of them.
+  local sample="$root/target/spark-runtime/sample-logits"
   # The project's Spark settings (conf/), and nothing else of the caller's environment (a Hadoop
   # configuration, a test's fault point).
   local conf="$root/conf"
@@ -41,20 +44,29 @@ record_archive() {
     -Dlog4j2.configurationFile="$conf/log4j2.properties" -cp "$runtime/jars/*")
   local submit=(org.apache.spark.deploy.SparkSubmit
     --class io.github.sparkactivations.job.ActivationJob "$root/$jar")
-  rm -rf "$sample" "$dump"
-  "${job[@]}" "${submit[@]}" generate-sample --output "$sample/logits" --rows 2000 --classes 10 &&
-    "${job[@]}" -XX:ArchiveClassesAtExit="$dump" "${submit[@]}" run --input "$sample/logits" \
-      --output "$sample/probs" --apply 'probs=softmax(logits)' --apply 'top3=top_k(logits, k=3)' \
+  rm -rf "$work" "$dump"
+  local code=0
+  if [[ ! -f "$sample/_SUCCESS" ]]; then
+    # Renamed into place whole; where another line's recording got there first, its sample stays.
+    "${job[@]}" "${submit[@]}" generate-sample --output "$work/logits" --rows 2000 --classes 10 &&
+      { mv -T "$work/logits" "$sample" 2> /dev/null || [[ -f "$sample/_SUCCESS" ]]; } || code=1
+  fi
+  [[ $code == 0 ]] &&
+    "${job[@]}" -XX:ArchiveClassesAtExit="$dump" "${submit[@]}" run --input "$sample" \
+      --output "$work/probs" --apply 'probs=softmax(logits)' --apply 'top3=top_k(logits, k=3)' \
       --apply 'p=sigmoid(score)' --show 1 &&
     # A truncated dump can crash this check: no error file.
     java -XX:SharedArchiveFile="$dump" -Xshare:on -XX:ErrorFile=/dev/null -cp "$runtime/jars/*" \
       -version &&
-    mv -f "$dump" "$archive"
-  rm -rf "$sample" "$dump"
+    mv -f "$dump" "$archive" || code=1
+  rm -rf "$work" "$dump"
+  # A sample this job no longer reads is generated again by the next recording.
+  [[ $code == 0 ]] || rm -rf "$sample"
+  return $code
 }
-if [[ ! -f "$archive" && -f "$root/$jar" ]]; then
+if [[ ! -f "$archive" && ! -f "$runtime/archive.log" && -f "$root/$jar" ]]; then
   echo "Recording the classes of a sample run in $archive (once) ..." >&2
-  record_archive &> /dev/null || true
+  record_archive &> "$runtime/archive.log" && rm -f "$runtime/archive.log"
 fi
 flock -u 8
 exec 8>&-

@@ -90,6 +90,7 @@ echo "Other JDKs for the vector path probe: ${TEST_JDKS:-none}"
 
 state="$(mktemp -d)"
 trap 'rm -rf "$state"' EXIT
+echo 'io/github/sparkactivations/core/**' > "$state/kernel-tests" # the kernels' own tests
 results=()
 failed=0
 for requested in ${lines//,/ }; do
@@ -108,10 +109,7 @@ for requested in ${lines//,/ }; do
       [[ "$line_id" == 3.5_2.13 ]] && args+=(-Dit.test=ActivationJobIT,BadInputIT,WrongLineIT)
       # The kernels (core) have no Spark in them: the same classes on every line. They run on
       # 4.2 and on 3.5_2.12, whose JVMs start without the vector module (the scalar path).
-      if [[ "$line_id" != 3.5_2.12 ]]; then
-        echo 'io/github/sparkactivations/core/**' > "$state/kernel-tests"
-        args+=("-Dsurefire.excludesFile=$state/kernel-tests")
-      fi
+      [[ "$line_id" == 3.5_2.12 ]] || args+=("-Dsurefire.excludesFile=$state/kernel-tests")
       args+=("-DexcludedGroups=$excluded")
       default_jar="target/spark-activations-spark4.2_2.13-${version}.jar"
       [[ -f "$default_jar" ]] && args+=("-Dforeign.jar=$default_jar")
