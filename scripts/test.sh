@@ -6,7 +6,8 @@
 #     no Spark in them, on 3.5_2.12 alone, as the scalar path there), the batch driver end to end
 #     through SparkSubmit (bad input and errors included), and except on 3.5_2.13 (whose releases
 #     are 3.5_2.12's, built for Scala 2.13) streams, appends, tables (Hive metastore; Delta and
-#     Iceberg where they publish a package), Spark Connect (4.x lines) and one run on YARN (each
+#     Iceberg where they publish a package; the formats' SQL sessions not on 4.0, which takes SQL
+#     extensions as 4.1 does), Spark Connect (4.x lines) and one run on YARN (each
 #     Hadoop version that has Spark's YARN module); the real 4.2 jar meeting the line's Spark
 #     (WrongLineIT). The cluster, benchmark and slow fault tests (kills and signals, on local disk
 #     and HDFS), the command line's own refusals (cli: decided before Spark starts, the same on
@@ -107,6 +108,9 @@ for requested in ${lines//,/ }; do
       # Scala 2.13: its unit and Spark-session tests and the driver end to end check that build;
       # the streams, appends, tables and YARN run on 3.5_2.12.
       [[ "$line_id" == 3.5_2.13 ]] && args+=(-Dit.test=ActivationJobIT,BadInputIT,WrongLineIT)
+      # Spark 4.0 takes SQL extensions as 4.1 does: the formats' SQL sessions (TableSqlIT) run on
+      # 4.1 and 3.5_2.12, and 4.0's format packages meet the extension through the driver (TableIT).
+      [[ "$line_id" == 4.0_2.13 ]] && args+=('-Dit.test=*IT,!TableSqlIT')
       # The kernels (core) have no Spark in them: the same classes on every line. They run on
       # 4.2 and on 3.5_2.12, whose JVMs start without the vector module (the scalar path).
       [[ "$line_id" == 3.5_2.12 ]] || args+=("-Dsurefire.excludesFile=$state/kernel-tests")
