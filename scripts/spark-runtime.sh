@@ -66,7 +66,13 @@ record_archive() {
 }
 if [[ ! -f "$archive" && ! -f "$runtime/archive.log" && -f "$root/$jar" ]]; then
   echo "Recording the classes of a sample run in $archive (once) ..." >&2
-  record_archive &> "$runtime/archive.log" && rm -f "$runtime/archive.log"
+  # The log is kept only when the recording fails; an interrupted one (a first run stopped with ^C,
+  # which the JVM answers with an exit code of its own) leaves none and is tried again.
+  trap 'rm -f "$runtime/archive.log.new"; exit 130' INT TERM
+  record_archive &> "$runtime/archive.log.new" ||
+    mv -f "$runtime/archive.log.new" "$runtime/archive.log"
+  trap - INT TERM
+  rm -f "$runtime/archive.log.new"
 fi
 flock -u 8
 exec 8>&-
