@@ -68,7 +68,8 @@ if [[ ! -f "$archive" && ! -f "$runtime/archive.log" && -f "$root/$jar" ]]; then
   echo "Recording the classes of a sample run in $archive (once) ..." >&2
   # The log is kept only when the recording fails; an interrupted one (a first run stopped with ^C,
   # which the JVM answers with an exit code of its own) leaves none and is tried again.
-  trap 'rm -f "$runtime/archive.log.new"; exit 130' INT TERM
+  trap 'rm -f "$runtime/archive.log.new"; exit 130' INT
+  trap 'rm -f "$runtime/archive.log.new"; exit 143' TERM
   record_archive &> "$runtime/archive.log.new" ||
     mv -f "$runtime/archive.log.new" "$runtime/archive.log"
   trap - INT TERM
