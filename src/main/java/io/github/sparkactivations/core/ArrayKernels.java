@@ -1,5 +1,6 @@
 package io.github.sparkactivations.core;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -29,6 +30,23 @@ public final class ArrayKernels {
   public static String floatArrayPath() {
     return FloatLanes.path();
   }
+
+  /**
+   * Copies a row of floats held in native byte order from bytes[byteOffset] (as Spark's arrays hold
+   * them) to into[0, length), the way the float kernels read it at once where they hold a short row
+   * in registers, into an array of at least {@link #FLOAT_ROW_BUFFER} floats: true if it did, false
+   * (nothing written) where the row is better copied another way. It may write into[length, 16).
+   */
+  public static boolean copyShortFloatRow(byte[] bytes, int byteOffset, int length, float[] into) {
+    return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+        && FloatLanes.copyShortRow(bytes, byteOffset, length, into);
+  }
+
+  /**
+   * The least length of a buffer that float rows are copied into for the kernels: room for {@link
+   * #copyShortFloatRow}, and for the kernels to read a short row whole.
+   */
+  public static final int FLOAT_ROW_BUFFER = 2 * FloatLanes.LANES;
 
   public static void softmax(
       double[] x, int offset, int length, double[] out, int outOffset, double temperature) {

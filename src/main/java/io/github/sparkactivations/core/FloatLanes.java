@@ -85,6 +85,19 @@ final class FloatLanes {
     return VECTOR && VectorLanes.holdsInRegisters(length);
   }
 
+  /**
+   * Copies a row of floats held in little-endian bytes from bytes[byteOffset] to into[0, length) as
+   * {@link VectorLanes#inRegisters} reads it at once, where it holds the row in registers (and may
+   * write into[length, 16)): false, with nothing written, where it does not.
+   */
+  static boolean copyShortRow(byte[] bytes, int byteOffset, int length, float[] into) {
+    if (!holdsInRegisters(length) || into.length < 2 * LANES) {
+      return false;
+    }
+    VectorLanes.copyShortRow(bytes, byteOffset, length, into);
+    return true;
+  }
+
   /** A row's length rounded up to whole groups of {@link #LANES}: its length once widened. */
   static int padded(int length) {
     return (length + LANES - 1) & -LANES;

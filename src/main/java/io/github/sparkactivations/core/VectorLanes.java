@@ -21,6 +21,7 @@ import static io.github.sparkactivations.core.FloatLanes.SHIFTER;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -209,6 +210,14 @@ final class VectorLanes {
    * #shiftedExpSum}). One method for the three: small enough to be inlined into a caller, it would
    * take its budget from the caller's (Spark's generated code), which runs out before its helpers.
    * Everything is read before anything is stored, as out may be x.
+   *
+   * <p>softmax's and sigmoid's rows with room after them in x are read as two vectors that do not
+   * overlap, from x[offset] and x[offset + 8], what lies past the row replaced by padding; else the
+   * second vector ends with the row. The lanes are the same either way. The first way is how {@link
+   * #copyShortRow} stores a row just copied in: a vector load over stores of other sizes or places
+   * waits for them to reach the cache (about 10 ns per row of ten after a copy value by value).
+   * log_softmax reads its row the second way: its search for the largest value would have to leave
+   * out what lies past the row, which measured slower than the wait.
    */
   private static boolean inRegisters(
       float[] x,
@@ -221,8 +230,9 @@ final class VectorLanes {
       float[] out,
       int outOffset) {
     int rest = length - STEP;
+    boolean room = pass.storesExp && x.length - offset >= 2 * STEP;
     FloatVector first = FloatVector.fromArray(NARROW, x, offset);
-    FloatVector last = FloatVector.fromArray(NARROW, x, offset + rest);
+    FloatVector last = FloatVector.fromArray(NARROW, x, offset + (room ? STEP : rest));
     if (!pass.storesExp) {
       float pivot = value(keys(first, true).max(keys(last, true)).reduceLanes(VectorOperators.MAX));
       if (!Float.isFinite(pivot)) {
@@ -236,7 +246,11 @@ final class VectorLanes {
     DoubleVector leftOut = DoubleVector.broadcast(SPECIES, pass.leftOut);
     // The second vector as widenLastValues lays it out: the last values first, then padding.
     DoubleVector second =
-        widened(last).rearrange(LAST_VALUES_FIRST.get(rest)).blend(padding, PADDING.get(rest));
+        room
+            ? widened(last).blend(padding, PADDING.get(rest))
+            : widened(last)
+                .rearrange(LAST_VALUES_FIRST.get(rest))
+                .blend(padding, PADDING.get(rest));
     DoubleVector values = widened(first);
     DoubleVector kept = values; // both overwritten: the first vector's results, then the second's
     DoubleVector keptFirst = values;
@@ -324,6 +338,24 @@ final class VectorLanes {
       IntStream.range(0, STEP)
           .mapToObj(r -> NARROW.indexInRange(r - STEP, r))
           .toArray(VectorMask[]::new);
+
+  /**
+   * {@link FloatLanes#copyShortRow}: the row's first eight floats to into[0, 8) and the others to
+   * into[8, length), as two vectors stored where {@link #inRegisters} loads them from a row with
+   * room after it (into[length, 16) takes some of the row's values again). Reads the row's bytes
+   * alone.
+   */
+  static void copyShortRow(byte[] bytes, int byteOffset, int length, float[] into) {
+    ByteVector.fromArray(ROW_BYTES, bytes, byteOffset).reinterpretAsFloats().intoArray(into, 0);
+    // The last eight values, the ones past the first eight moved to the front.
+    ByteVector.fromArray(ROW_BYTES, bytes, byteOffset + Float.BYTES * (length - STEP))
+        .reinterpretAsFloats()
+        .rearrange(ROTATIONS[2 * STEP - length])
+        .intoArray(into, STEP);
+  }
+
+  /** The bytes of {@link #NARROW}'s floats. */
+  private static final VectorSpecies<Byte> ROW_BYTES = ByteVector.SPECIES_256;
 
   /** {@link FloatLanes#exp}'s steps lane by lane: e^x, 0 below {@link FloatLanes#LOWEST}. */
   private static DoubleVector exp(DoubleVector x) {

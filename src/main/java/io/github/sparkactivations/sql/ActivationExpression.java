@@ -446,8 +446,15 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
         type + "[]", type + "s", name -> name + " = new " + type + "[0];", false, true);
   }
 
-  /** {@code int n = in.numElements();}, and the buffer grown to hold n values if it is shorter. */
+  /**
+   * {@code int n = in.numElements();}, and the buffer grown to hold n values if it is shorter
+   * (float buffers by {@link ArrayConversions#newFloatBuffer}).
+   */
   private static String lengthAndCapacity(String in, String n, String buffer, String type) {
+    String grown =
+        type.equals("float")
+            ? ARRAYS + ".newFloatBuffer(" + n + ")"
+            : "new " + type + "[" + n + "]";
     return "int "
         + n
         + " = "
@@ -459,11 +466,9 @@ public final class ActivationExpression extends UnaryExpressionBase implements S
         + n
         + ") { "
         + buffer
-        + " = new "
-        + type
-        + "["
-        + n
-        + "]; }\n";
+        + " = "
+        + grown
+        + "; }\n";
   }
 
   /** A loop over the elements calling the kernel directly; null elements stay null. */

@@ -1,5 +1,6 @@
 package io.github.sparkactivations.sql;
 
+import io.github.sparkactivations.core.ArrayKernels;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
@@ -72,13 +73,25 @@ public final class ArrayConversions {
   }
 
   /**
-   * Copies a float array's elements to the front of {@code into} (at least as long as the array);
-   * false if an element is null, which is looked for only where the type allows nulls.
+   * Copies a float array's elements to the front of {@code into} (at least as long as the array,
+   * and best {@link #newFloatBuffer}'s); false if an element is null, which is looked for only
+   * where the type allows nulls.
    */
   public static boolean readFloats(ArrayData array, boolean mayHoldNulls, float[] into) {
     int n = array.numElements();
     if (mayHoldNulls && hasNull(array, n)) {
       return false;
+    }
+    // A short row as the kernels read it at once: a copy value by value would make them wait.
+    if (array instanceof UnsafeArrayData unsafe
+        && unsafe.getBaseObject() instanceof byte[] bytes
+        && ArrayKernels.copyShortFloatRow(
+            bytes,
+            (int) (unsafe.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET)
+                + UnsafeArrayData.calculateHeaderPortionInBytes(n),
+            n,
+            into)) {
+      return true;
     }
     if (array instanceof UnsafeArrayData unsafe && n >= COPY_FROM) {
       Platform.copyMemory(
@@ -93,6 +106,11 @@ public final class ArrayConversions {
       }
     }
     return true;
+  }
+
+  /** A buffer for float rows of n values or fewer, with the room the kernels read short rows in. */
+  public static float[] newFloatBuffer(int n) {
+    return new float[Math.max(n, ArrayKernels.FLOAT_ROW_BUFFER)];
   }
 
   /** Element i (not null) of an array of any numeric type, as a double. */

@@ -13,13 +13,17 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** JMH: the core kernels on one row against the cost of its exponentials alone. */
+/**
+ * JMH: the core kernels on one row against the cost of its exponentials alone; the float kernels
+ * also on the short rows of the SQL benchmarks, for the kernel's part of a row's time there.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class KernelBenchmarks {
 
-  @Param("1000")
+  /** Rows of 10 and 100 take only the float kernels and Math.exp (the suite's second run). */
+  @Param({"10", "100", "1000"})
   public int length;
 
   private float[] logits;
@@ -52,6 +56,18 @@ public class KernelBenchmarks {
   @Benchmark
   public float[] softmaxFloat() {
     ArrayKernels.softmax(logits, 0, length, floatOut, 0, 1.0);
+    return floatOut;
+  }
+
+  @Benchmark
+  public float[] logSoftmaxFloat() {
+    ArrayKernels.logSoftmax(logits, 0, length, floatOut, 0, 1.0);
+    return floatOut;
+  }
+
+  @Benchmark
+  public float[] sigmoidFloat() {
+    ArrayKernels.sigmoid(logits, 0, length, floatOut, 0);
     return floatOut;
   }
 

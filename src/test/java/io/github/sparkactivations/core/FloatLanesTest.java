@@ -1,12 +1,16 @@
 package io.github.sparkactivations.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,9 +148,13 @@ class FloatLanesTest {
     for (int trial = 0; trial < 20_000; trial++) {
       int n = 9 + random.nextInt(7);
       int offset = random.nextInt(3);
-      float[] x = new float[offset + n];
+      // Sometimes room after the row (read as two vectors that do not overlap), holding anything.
+      float[] x = new float[offset + n + (random.nextBoolean() ? 0 : random.nextInt(1, 12))];
+      for (int i = offset + n; i < x.length; i++) {
+        x[i] = random.nextInt(3) == 0 ? Float.NaN : (float) (1e30 * random.nextGaussian());
+      }
       int magnitude = random.nextInt(-4, 8);
-      for (int i = offset; i < x.length; i++) {
+      for (int i = offset; i < offset + n; i++) {
         x[i] =
             random.nextInt(4) == 0
                 ? HARD_FLOATS[random.nextInt(HARD_FLOATS.length)]
@@ -158,7 +166,7 @@ class FloatLanesTest {
       }
       double scale = random.nextBoolean() ? 1 : random.nextDouble(0.05, 20);
       double shift = x[offset + random.nextInt(n)];
-      String what = Arrays.toString(x) + " from " + offset + ", scale " + scale;
+      String what = Arrays.toString(x) + " from " + offset + " (" + n + "), scale " + scale;
       for (double signedScale : new double[] {scale, -scale}) {
         double padding = signedScale > 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         float[] expected = new float[n];
@@ -186,6 +194,58 @@ class FloatLanesTest {
       VectorLanes.sigmoidInRegisters(inPlace, 1, n, inPlace, 1);
       assertSameFloats(expected, inPlace, "sigmoid in place of " + what);
     }
+  }
+
+  /**
+   * Short rows copied from bytes in native order (as Spark holds them) come out as the floats they
+   * were, bit for bit, whatever lies before and after them, and the kernels give the same bits on
+   * the copy (read with room after it) as on the row alone; other lengths are left to other copies.
+   */
+  @Test
+  void shortRowsCopiedFromBytesKeepTheirBits() {
+    assumeTrue(FloatLanes.holdsInRegisters(10), "no vectors of eight lanes: " + FloatLanes.path());
+    SplittableRandom random = new SplittableRandom(2026_12_04);
+    float[] into = new float[ArrayKernels.FLOAT_ROW_BUFFER];
+    for (int trial = 0; trial < 5_000; trial++) {
+      int n = 9 + random.nextInt(7);
+      float[] row = new float[n];
+      for (int i = 0; i < n; i++) {
+        row[i] =
+            random.nextInt(5) == 0
+                ? Float.intBitsToFloat(random.nextInt())
+                : (float) (random.nextGaussian() * 4);
+      }
+      int before = random.nextInt(20);
+      // The row at the very end of the bytes, or with bytes after it.
+      ByteBuffer bytes =
+          ByteBuffer.allocate(before + Float.BYTES * n + (random.nextBoolean() ? 0 : 7))
+              .order(ByteOrder.nativeOrder());
+      for (int i = 0; i < n; i++) {
+        bytes.putFloat(before + Float.BYTES * i, row[i]);
+      }
+      Arrays.fill(into, Float.NaN);
+      assertTrue(ArrayKernels.copyShortFloatRow(bytes.array(), before, n, into), "copied " + n);
+      String what = Arrays.toString(row);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Float.floatToRawIntBits(row[i]), Float.floatToRawIntBits(into[i]), what);
+      }
+      float[] expected = new float[n + 1];
+      float[] actual = new float[n + 1];
+      ArrayKernels.softmax(row, 0, n, expected, 1, 0.7);
+      ArrayKernels.softmax(into, 0, n, actual, 1, 0.7);
+      assertArrayEquals(expected, actual, "softmax of " + what);
+      ArrayKernels.sigmoid(row, 0, n, expected, 1);
+      ArrayKernels.sigmoid(into, 0, n, actual, 1);
+      assertArrayEquals(expected, actual, "sigmoid of " + what);
+      ArrayKernels.logSoftmax(row, 0, n, expected, 1, 1);
+      ArrayKernels.logSoftmax(into, 0, n, actual, 1, 1);
+      assertArrayEquals(expected, actual, "log_softmax of " + what);
+    }
+    byte[] bytes = new byte[64];
+    for (int n : new int[] {0, 1, 8, 16, 40}) {
+      assertFalse(ArrayKernels.copyShortFloatRow(bytes, 0, n, into), n + " values");
+    }
+    assertFalse(ArrayKernels.copyShortFloatRow(bytes, 0, 10, new float[15]), "a short buffer");
   }
 
   /** ArrayKernels' float sigmoid in the scalar loops. */
