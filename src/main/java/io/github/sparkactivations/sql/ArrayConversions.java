@@ -82,28 +82,26 @@ public final class ArrayConversions {
     if (mayHoldNulls && hasNull(array, n)) {
       return false;
     }
-    // A short row as the kernels read it at once: a copy value by value would make them wait.
-    if (array instanceof UnsafeArrayData unsafe
-        && unsafe.getBaseObject() instanceof byte[] bytes
-        && ArrayKernels.copyShortFloatRow(
-            bytes,
-            (int) (unsafe.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET)
-                + UnsafeArrayData.calculateHeaderPortionInBytes(n),
-            n,
-            into)) {
-      return true;
-    }
-    if (array instanceof UnsafeArrayData unsafe && n >= COPY_FROM) {
-      Platform.copyMemory(
-          unsafe.getBaseObject(),
-          unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
-          into,
-          Platform.FLOAT_ARRAY_OFFSET,
-          (long) Float.BYTES * n);
-    } else {
-      for (int i = 0; i < n; i++) {
-        into[i] = array.getFloat(i);
+    if (array instanceof UnsafeArrayData unsafe) {
+      long values = unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
+      // A short row as the kernels read it at once: a copy value by value would make them wait.
+      if (unsafe.getBaseObject() instanceof byte[] bytes
+          && ArrayKernels.copyShortFloatRow(
+              bytes, (int) (values - Platform.BYTE_ARRAY_OFFSET), n, into)) {
+        return true;
       }
+      if (n >= COPY_FROM) {
+        Platform.copyMemory(
+            unsafe.getBaseObject(),
+            values,
+            into,
+            Platform.FLOAT_ARRAY_OFFSET,
+            (long) Float.BYTES * n);
+        return true;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      into[i] = array.getFloat(i);
     }
     return true;
   }

@@ -18,11 +18,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -205,7 +205,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
     boolean full = scale == Scale.FULL;
     // Every kernel on rows of 1,000; the float ones on short rows too (full runs), and in quick
     // runs the target's pair only.
-    Map<String, double[]> scores = new LinkedHashMap<>();
+    Map<String, double[]> scores = new TreeMap<>(); // by kernel, then by length
     jmh(full ? "\\." : ".(mathExp|softmaxFloat)", "1000", full, scores);
     if (full) {
       jmh("." + FLOAT_KERNELS, "10,100", true, scores);
@@ -214,24 +214,21 @@ public final class BenchmarkSuite implements Callable<Integer> {
     table.append("**JMH kernels, one row of C values, ns per call**\n\n");
     table.append("| kernel | C | ns/op | ± 99.9% | ns/value | vs Math.exp loop |\n");
     table.append("|---|--:|--:|--:|--:|--:|\n");
-    scores.keySet().stream()
-        .sorted()
-        .forEach(
-            key -> {
-              String[] nameAndLength = key.split(" ");
-              int length = Integer.parseInt(nameAndLength[1]);
-              double[] s = scores.get(key);
-              table.append(
-                  String.format(
-                      Locale.ROOT,
-                      "| %s | %,d | %.0f | %.0f | %.2f | %.2f× |%n",
-                      nameAndLength[0],
-                      length,
-                      s[0],
-                      s[1],
-                      s[0] / length,
-                      s[0] / scores.get(kernelKey("mathExp", length))[0]));
-            });
+    for (Map.Entry<String, double[]> e : scores.entrySet()) {
+      String[] nameAndLength = e.getKey().split(" ");
+      int length = Integer.parseInt(nameAndLength[1]);
+      double[] s = e.getValue();
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d | %.0f | %.0f | %.2f | %.2f× |%n",
+              nameAndLength[0],
+              length,
+              s[0],
+              s[1],
+              s[0] / length,
+              s[0] / scores.get(kernelKey("mathExp", length))[0]));
+    }
     addSection(table.toString());
     double ratio =
         scores.get(kernelKey("softmaxFloat", 1000))[0] / scores.get(kernelKey("mathExp", 1000))[0];
