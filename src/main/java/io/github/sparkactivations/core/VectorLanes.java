@@ -177,16 +177,33 @@ final class VectorLanes {
    */
   static boolean logSoftmaxInRegisters(
       float[] x, int offset, int length, double scale, float[] out, int outOffset) {
-    return inRegisters(
-        x,
-        offset,
-        length,
-        Double.NaN,
-        scale,
-        Double.NEGATIVE_INFINITY,
-        FloatLanes.Pass.LOG_SOFTMAX,
-        out,
-        outOffset);
+    float pivot = largestInRegisters(x, offset, length);
+    return Float.isFinite(pivot)
+        && inRegisters(
+            x,
+            offset,
+            length,
+            pivot,
+            scale,
+            Double.NEGATIVE_INFINITY,
+            FloatLanes.Pass.LOG_SOFTMAX,
+            out,
+            outOffset);
+  }
+
+  /**
+   * The largest value of a row that {@link #holdsInRegisters} (NaN if one is), from the two vectors
+   * that {@link #inRegisters} reads, what lies past the row replaced by the row's first values.
+   * Apart from {@link #inRegisters}, which then has no search in it for the other kernels.
+   */
+  private static float largestInRegisters(float[] x, int offset, int length) {
+    int rest = length - STEP;
+    FloatVector first = FloatVector.fromArray(NARROW, x, offset);
+    FloatVector last =
+        x.length - offset >= 2 * STEP
+            ? FloatVector.fromArray(NARROW, x, offset + STEP).blend(first, PAST_ROW[rest])
+            : FloatVector.fromArray(NARROW, x, offset + rest);
+    return value(keys(first, true).max(keys(last, true)).reduceLanes(VectorOperators.MAX));
   }
 
   /**
@@ -200,24 +217,23 @@ final class VectorLanes {
 
   /**
    * A short row's softmax, log_softmax or sigmoid with its two vectors held in registers from the
-   * floats to the floats: the lanes and the operations of {@link #widenFindingLargest}
-   * (log_softmax's pivot, which replaces {@code shift}), {@link #shiftedExpSum} and {@link
-   * #shiftScaleAndNarrow} or {@link #fromExp}, without the stores and loads of the widened row
-   * between them, nor the thread's scratch buffer (a fifth of a row of ten's time for softmax, over
-   * half for sigmoid). The exponential is {@link #exp}, in a loop of two turns so that it is
-   * inlined once; the shift and the narrowing are written out, as more helpers taking vectors are
-   * past what the JIT inlines into a method this large (for the reason given at {@link
-   * #shiftedExpSum}). One method for the three: small enough to be inlined into a caller, it would
-   * take its budget from the caller's (Spark's generated code), which runs out before its helpers.
-   * Everything is read before anything is stored, as out may be x.
+   * floats to the floats (log_softmax's shift is its pivot, {@link #largestInRegisters}): the lanes
+   * and the operations of {@link #shiftedExpSum} and {@link #shiftScaleAndNarrow} or {@link
+   * #fromExp}, without the stores and loads of the widened row between them, nor the thread's
+   * scratch buffer (a fifth of a row of ten's time for softmax, over half for sigmoid). The
+   * exponential is {@link #exp}, in a loop of two turns so that it is inlined once; the shift and
+   * the narrowing are written out, as more helpers taking vectors are past what the JIT inlines
+   * into a method this large (for the reason given at {@link #shiftedExpSum}). One method for the
+   * three: small enough to be inlined into a caller, it would take its budget from the caller's
+   * (Spark's generated code), which runs out before its helpers. Everything is read before anything
+   * is stored, as out may be x.
    *
-   * <p>softmax's and sigmoid's rows with room after them in x are read as two vectors that do not
-   * overlap, from x[offset] and x[offset + 8], what lies past the row replaced by padding; else the
-   * second vector ends with the row. The lanes are the same either way. The first way is how {@link
-   * #copyShortRow} stores a row just copied in: a vector load over stores of other sizes or places
-   * waits for them to reach the cache (about 10 ns per row of ten after a copy value by value).
-   * log_softmax reads its row the second way: its search for the largest value would have to leave
-   * out what lies past the row, which measured slower than the wait.
+   * <p>Rows with room after them in x are read as two vectors that do not overlap, from x[offset]
+   * and x[offset + 8], what lies past the row replaced by padding; else the second vector ends with
+   * the row. The lanes are the same either way. The first way is how {@link #copyShortRow} stores a
+   * row just copied in: a vector load over stores of other sizes or places waits for them to reach
+   * the cache (about 10 ns per row of ten after a copy value by value; log_softmax, which read its
+   * row the second way, waited about 11 ns per row of ten after the copy's two vector stores).
    */
   private static boolean inRegisters(
       float[] x,
@@ -230,16 +246,9 @@ final class VectorLanes {
       float[] out,
       int outOffset) {
     int rest = length - STEP;
-    boolean room = pass.storesExp && x.length - offset >= 2 * STEP;
+    boolean room = x.length - offset >= 2 * STEP;
     FloatVector first = FloatVector.fromArray(NARROW, x, offset);
     FloatVector last = FloatVector.fromArray(NARROW, x, offset + (room ? STEP : rest));
-    if (!pass.storesExp) {
-      float pivot = value(keys(first, true).max(keys(last, true)).reduceLanes(VectorOperators.MAX));
-      if (!Float.isFinite(pivot)) {
-        return false;
-      }
-      shift = pivot;
-    }
     VectorMask<Double> storeShifted = SPECIES.maskAll(!pass.storesExp);
     LongVector ceiling = LongVector.broadcast(LONGS, pass.ceilingBits);
     LongVector signBit = LongVector.broadcast(LONGS, pass.signBit);
@@ -332,6 +341,13 @@ final class VectorLanes {
       IntStream.range(0, STEP)
           .mapToObj(r -> VectorShuffle.fromOp(NARROW, lane -> (lane + r) % STEP))
           .toArray(VectorShuffle[]::new);
+
+  /** For r values in the second vector: the lanes past them. */
+  @SuppressWarnings("unchecked")
+  private static final VectorMask<Float>[] PAST_ROW =
+      IntStream.range(0, STEP)
+          .mapToObj(r -> NARROW.indexInRange(-r, STEP - r))
+          .toArray(VectorMask[]::new);
 
   @SuppressWarnings("unchecked")
   private static final VectorMask<Float>[] ROTATED_IN =
