@@ -200,7 +200,7 @@ final class VectorLanes {
     int rest = length - STEP;
     FloatVector first = FloatVector.fromArray(NARROW, x, offset);
     FloatVector last =
-        x.length - offset >= 2 * STEP
+        hasRoom(x, offset)
             ? FloatVector.fromArray(NARROW, x, offset + STEP).blend(first, PAST_ROW[rest])
             : FloatVector.fromArray(NARROW, x, offset + rest);
     return value(keys(first, true).max(keys(last, true)).reduceLanes(VectorOperators.MAX));
@@ -246,7 +246,7 @@ final class VectorLanes {
       float[] out,
       int outOffset) {
     int rest = length - STEP;
-    boolean room = x.length - offset >= 2 * STEP;
+    boolean room = hasRoom(x, offset);
     FloatVector first = FloatVector.fromArray(NARROW, x, offset);
     FloatVector last = FloatVector.fromArray(NARROW, x, offset + (room ? STEP : rest));
     VectorMask<Double> storeShifted = SPECIES.maskAll(!pass.storesExp);
@@ -329,6 +329,14 @@ final class VectorLanes {
         .blend(lastFloats.rearrange(rotation), ROTATED_IN[rest])
         .intoArray(out, outOffset + rest);
     return true;
+  }
+
+  /**
+   * Whether x holds two whole vectors from offset, so that {@link #inRegisters} reads a row's
+   * second vector right after the first; else it reads the one that ends with the row.
+   */
+  private static boolean hasRoom(float[] x, int offset) {
+    return x.length - offset >= 2 * STEP;
   }
 
   /**
