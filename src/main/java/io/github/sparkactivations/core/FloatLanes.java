@@ -220,8 +220,9 @@ final class FloatLanes {
 
   /**
    * out[outOffset + i] = v rounded to float for i in [0, length), v = z[i] scale - shift rounded
-   * once (one fma: a row's results wait on it), and {@code zero} where v is zero: the caller
-   * chooses its sign.
+   * once (one fma: a row's results wait on it), and -0 where v is zero if {@code zero} is -0: the
+   * caller chooses that sign (log_softmax's {@link ArrayKernels#signedZero}); with +0 the zeros are
+   * left as they are, none of the callers' being -0 then.
    */
   static void shiftScaleAndNarrow(
       double[] z, int length, double shift, double scale, double zero, float[] out, int outOffset) {
@@ -234,10 +235,16 @@ final class FloatLanes {
 
   static void scalarShiftScaleAndNarrow(
       double[] z, int length, double shift, double scale, double zero, float[] out, int outOffset) {
+    boolean replacesZeros = replacesZeros(zero);
     for (int i = 0; i < length; i++) {
       double v = Math.fma(z[i], scale, -shift);
-      out[outOffset + i] = (float) (v == 0 ? zero : v);
+      out[outOffset + i] = (float) (replacesZeros && v == 0 ? zero : v);
     }
+  }
+
+  /** Whether {@link #shiftScaleAndNarrow} is to give its zero results {@code zero}'s sign. */
+  static boolean replacesZeros(double zero) {
+    return Double.doubleToRawLongBits(zero) != 0;
   }
 
   /**
@@ -331,12 +338,13 @@ final class FloatLanes {
   /**
    * sigmoid(x), given e = e^-|x|, or silu(x) = x sigmoid(x), or GELU's tanh form x sigmoid(2u)
    * given e = e^-|2u| (2u has x's sign): 1/(1 + e) for x >= 0, e/(1 + e) below (no overflow, no
-   * cancellation), times x but for sigmoid (one rounding more, of 2^-53); -0 where sigmoid is 0 (x
-   * is -inf, or far below 0), as x times 0 would be NaN at -inf.
+   * cancellation; one division, rounded once), times x but for sigmoid (one rounding more, of
+   * 2^-53); -0 where sigmoid is 0 (x is -inf, or far below 0), as x times 0 would be NaN at -inf.
+   * The numerator is chosen by x's sign bit, as the vector form chooses it with bit operations (no
+   * compare and blend): at -0, e is 1 either way.
    */
   static double fromExp(double x, double e, Pass pass) {
-    double r = 1 / (1 + e);
-    double s = x < 0 ? e * r : r;
+    double s = (Double.doubleToRawLongBits(x) < 0 ? e : 1) / (1 + e);
     if (pass == Pass.SIGMOID) {
       return s;
     }

@@ -90,18 +90,17 @@ final class VectorLanes {
    * FloatLanes#exp}'s steps, summed, and y or the exponentials stored. Larger than the JIT inlines
    * into its callers: it is compiled on its own with every vector operation intrinsified, whatever
    * their inlining budget (where a vector crosses a call the JIT did not inline, it is boxed, and
-   * the loop runs ten times slower); its one helper, {@link #exp}, fits in its own budget. No
-   * branch depends on the arguments: a loop with one would run at half speed once every choice had
-   * been taken.
+   * the loop runs ten times slower); its one helper, {@link #exp}, fits in its own budget. Its one
+   * branch, on the pass, takes the same way through a whole row: the masks that log_softmax alone
+   * needs (which terms are left out) would cost every other pass compares and blends between
+   * vectors and mask registers, up to a sixth of the loop's time.
    */
   static double shiftedExpSum(
       double[] z, int length, double shift, double scale, FloatLanes.Pass pass) {
     // Whole vectors over the row and its padding; a last vector of padding alone would add zeros.
     int to = (length + STEP - 1) / STEP * STEP;
-    VectorMask<Double> storeShifted = SPECIES.maskAll(!pass.storesExp);
     LongVector ceiling = LongVector.broadcast(LONGS, pass.ceilingBits);
     LongVector signBit = LongVector.broadcast(LONGS, pass.signBit);
-    DoubleVector leftOut = DoubleVector.broadcast(SPECIES, pass.leftOut);
     DoubleVector sums = DoubleVector.zero(SPECIES);
     // Where a vector has four lanes, the partial sums of lanes 4 to 7 wait here, swapped in turn.
     DoubleVector upperSums = sums;
@@ -110,11 +109,15 @@ final class VectorLanes {
       DoubleVector y = DoubleVector.fromArray(SPECIES, z, i).sub(shift).mul(scale);
       LongVector bits = y.reinterpretAsLongs().min(ceiling);
       y = bits.reinterpretAsDoubles();
-      DoubleVector x = bits.or(signBit).reinterpretAsDoubles();
-      VectorMask<Double> isLeftOut = y.eq(leftOut);
-      leftOutTerms += isLeftOut.trueCount();
-      DoubleVector e = exp(x).blend(0.0, isLeftOut);
-      e.blend(y, storeShifted).intoArray(z, i);
+      DoubleVector e = exp(bits.or(signBit).reinterpretAsDoubles());
+      if (pass.storesExp) {
+        e.intoArray(z, i);
+      } else {
+        VectorMask<Double> isLeftOut = y.eq(pass.leftOut);
+        leftOutTerms += isLeftOut.trueCount();
+        e = e.blend(0.0, isLeftOut);
+        y.intoArray(z, i);
+      }
       sums = sums.add(e);
       if (STEP < LANES) {
         DoubleVector next = upperSums;
@@ -249,10 +252,8 @@ final class VectorLanes {
     boolean room = hasRoom(x, offset);
     FloatVector first = FloatVector.fromArray(NARROW, x, offset);
     FloatVector last = FloatVector.fromArray(NARROW, x, offset + (room ? STEP : rest));
-    VectorMask<Double> storeShifted = SPECIES.maskAll(!pass.storesExp);
     LongVector ceiling = LongVector.broadcast(LONGS, pass.ceilingBits);
     LongVector signBit = LongVector.broadcast(LONGS, pass.signBit);
-    DoubleVector leftOut = DoubleVector.broadcast(SPECIES, pass.leftOut);
     // The second vector as widenLastValues lays it out: the last values first, then padding.
     DoubleVector second =
         room
@@ -269,18 +270,30 @@ final class VectorLanes {
       DoubleVector y = values.sub(shift).mul(scale);
       LongVector bits = y.reinterpretAsLongs().min(ceiling);
       y = bits.reinterpretAsDoubles();
-      DoubleVector xs = bits.or(signBit).reinterpretAsDoubles();
-      VectorMask<Double> isLeftOut = y.eq(leftOut);
-      leftOutTerms += isLeftOut.trueCount();
-      DoubleVector e = exp(xs).blend(0.0, isLeftOut);
-      sums = sums.add(e);
+      DoubleVector e = exp(bits.or(signBit).reinterpretAsDoubles());
       keptFirst = kept;
-      if (pass == FloatLanes.Pass.SIGMOID) {
-        // fromExp's lanes, written out: a helper would not be inlined here.
-        DoubleVector q = DoubleVector.broadcast(SPECIES, 1.0).div(e.add(1.0));
-        kept = q.blend(e.mul(q), values.lt(0.0));
+      // Masks only where a pass needs them: each costs compares and blends between vectors and
+      // mask registers, on the way from the row to its results.
+      if (pass.storesExp) {
+        sums = sums.add(e); // leftOut is NaN: no term is left out
+        if (pass == FloatLanes.Pass.SIGMOID) {
+          // sigmoidNumerator and fromExp's lanes, written out: a helper taking vectors is not
+          // inlined into a method this large, and its vectors boxed take the row twice as long.
+          LongVector negative = values.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+          kept =
+              e.reinterpretAsLongs()
+                  .and(negative)
+                  .or(ONE_BITS.lanewise(VectorOperators.AND_NOT, negative))
+                  .reinterpretAsDoubles()
+                  .div(e.add(1.0));
+        } else {
+          kept = e;
+        }
       } else {
-        kept = e.blend(y, storeShifted);
+        VectorMask<Double> isLeftOut = y.eq(pass.leftOut);
+        leftOutTerms += isLeftOut.trueCount();
+        sums = sums.add(e.blend(0.0, isLeftOut));
+        kept = y;
       }
       values = second;
     }
@@ -289,6 +302,7 @@ final class VectorLanes {
     double outShift = 0;
     double outScale = 1;
     double zero = 0.0;
+    boolean replacesZeros = false;
     if (pass != FloatLanes.Pass.SIGMOID) {
       DoubleVector pairs = sums.add(sums.rearrange(NEIGHBOUR));
       DoubleVector quads = pairs.add(pairs.rearrange(NEIGHBOURING_PAIR));
@@ -306,21 +320,21 @@ final class VectorLanes {
           keptFirst.intoArray(shifted, 0);
           kept.intoArray(shifted, STEP);
           zero = ArrayKernels.signedZero(mass, shifted, 0, length, 0);
+          replacesZeros = FloatLanes.replacesZeros(zero);
         }
       }
     }
     DoubleVector firstResults = keptFirst.fma(outScale, -outShift);
     DoubleVector lastResults = kept.fma(outScale, -outShift);
+    if (replacesZeros) {
+      // Elsewhere no result is -0: e^y and sigmoid are at least +0, and y - log(1 + R) is below 0
+      // where R is not 0.
+      firstResults = firstResults.blend(zero, firstResults.eq(0.0));
+      lastResults = lastResults.blend(zero, lastResults.eq(0.0));
+    }
     FloatVector firstFloats =
-        (FloatVector)
-            firstResults
-                .blend(zero, firstResults.eq(0.0))
-                .convertShape(VectorOperators.D2F, NARROW, 0);
-    FloatVector lastFloats =
-        (FloatVector)
-            lastResults
-                .blend(zero, lastResults.eq(0.0))
-                .convertShape(VectorOperators.D2F, NARROW, 0);
+        (FloatVector) firstResults.convertShape(VectorOperators.D2F, NARROW, 0);
+    FloatVector lastFloats = (FloatVector) lastResults.convertShape(VectorOperators.D2F, NARROW, 0);
     firstFloats.intoArray(out, outOffset);
     // The row's last eight results, from the end of the first vector and the start of the second.
     VectorShuffle<Float> rotation = ROTATIONS[rest];
@@ -435,14 +449,29 @@ final class VectorLanes {
    */
   private static FloatVector fromExp(float[] x, int at, double[] z, int zAt, FloatLanes.Pass pass) {
     DoubleVector e = DoubleVector.fromArray(SPECIES, z, zAt);
-    DoubleVector q = DoubleVector.broadcast(SPECIES, 1.0).div(e.add(1.0));
     DoubleVector values = widened(x, at);
-    DoubleVector s = q.blend(e.mul(q), values.lt(0.0));
+    DoubleVector s = sigmoidNumerator(values, e).div(e.add(1.0));
     if (pass != FloatLanes.Pass.SIGMOID) {
       s = values.mul(s).blend(-0.0, s.eq(0.0));
     }
     return (FloatVector) s.convertShape(VectorOperators.D2F, NARROW, 0);
   }
+
+  /**
+   * {@link FloatLanes#fromExp}'s numerator: e where the sign bit of x is set, else 1, chosen by bit
+   * operations from the sign (a compare and a blend would pass through mask registers).
+   */
+  private static DoubleVector sigmoidNumerator(DoubleVector x, DoubleVector e) {
+    LongVector negative = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+    return e.reinterpretAsLongs()
+        .and(negative)
+        .or(ONE_BITS.lanewise(VectorOperators.AND_NOT, negative))
+        .reinterpretAsDoubles();
+  }
+
+  /** The bits of 1.0 in every lane. */
+  private static final LongVector ONE_BITS =
+      LongVector.broadcast(LONGS, Double.doubleToRawLongBits(1.0));
 
   /** {@link FloatLanes#tanhGeluArgument} in whole vectors (z is padded to whole groups). */
   static void tanhGeluArgument(double[] z, int length) {
@@ -581,11 +610,14 @@ final class VectorLanes {
    */
   static void shiftScaleAndNarrow(
       double[] z, int length, double shift, double scale, double zero, float[] out, int outOffset) {
+    boolean replacesZeros = FloatLanes.replacesZeros(zero);
     for (int i = 0; i < length; i += STEP) {
       int at = Math.min(i, length - STEP);
       DoubleVector v = DoubleVector.fromArray(SPECIES, z, at).fma(scale, -shift);
-      ((FloatVector) v.blend(zero, v.eq(0.0)).convertShape(VectorOperators.D2F, NARROW, 0))
-          .intoArray(out, outOffset + at);
+      if (replacesZeros) {
+        v = v.blend(zero, v.eq(0.0));
+      }
+      ((FloatVector) v.convertShape(VectorOperators.D2F, NARROW, 0)).intoArray(out, outOffset + at);
     }
   }
 }
