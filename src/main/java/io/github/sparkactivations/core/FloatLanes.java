@@ -106,19 +106,19 @@ final class FloatLanes {
   /** What a pass of {@link #shiftedExpSum} computes from y = (z - shift) scale, and keeps. */
   enum Pass {
     /** e^-|y|, stored; the sum is unused (sigmoid, no shift and scale 1). */
-    SIGMOID(true, Long.MAX_VALUE, Long.MIN_VALUE, Double.NaN),
+    SIGMOID(true, Long.MAX_VALUE, Long.MIN_VALUE),
     /** SIGMOID's exponentials, for silu = x sigmoid(x). */
-    SILU(true, Long.MAX_VALUE, Long.MIN_VALUE, Double.NaN),
+    SILU(true, Long.MAX_VALUE, Long.MIN_VALUE),
     /**
      * SIGMOID's exponentials of z = 2u ({@link #tanhGeluArgument}), for GELU's tanh form x
      * sigmoid(2u).
      */
-    GELU_TANH(true, Long.MAX_VALUE, Long.MIN_VALUE, Double.NaN),
+    GELU_TANH(true, Long.MAX_VALUE, Long.MIN_VALUE),
     /**
      * e^y, stored, and their sum: y of either sign, the shift being any value of the row; from
      * {@link #CEILING} up, e^y is +inf (from about 709.4, where 2^k overflows), and so is the sum.
      */
-    SOFTMAX(true, Double.doubleToRawLongBits(CEILING), 0, Double.NaN),
+    SOFTMAX(true, Double.doubleToRawLongBits(CEILING), 0),
     /**
      * y stored (the shift is the pivot, y at most 0), and the sum of the e^y less one of its terms
      * with y = 0 (each exactly 1; there must be one, the pivot's): those terms are left out of the
@@ -126,8 +126,12 @@ final class FloatLanes {
      * besides the pivot unrounded, found without a search for the pivot's index (whose store of
      * -inf into the row made the vector loop wait).
      */
-    LOG_SOFTMAX(false, Long.MAX_VALUE, Long.MIN_VALUE, 0.0);
+    LOG_SOFTMAX(false, Long.MAX_VALUE, Long.MIN_VALUE);
 
+    /**
+     * Whether the exponentials are stored; else y is, and the terms with y = 0 are left out of the
+     * sum (log_softmax's, see {@link #LOG_SOFTMAX}).
+     */
     final boolean storesExp;
 
     /**
@@ -140,14 +144,10 @@ final class FloatLanes {
     /** OR-ed into the bits of y: the sign bit gives -|y|. */
     final long signBit;
 
-    /** The terms with y equal to this are left out of the sum (NaN equals nothing). */
-    final double leftOut;
-
-    Pass(boolean storesExp, long ceilingBits, long signBit, double leftOut) {
+    Pass(boolean storesExp, long ceilingBits, long signBit) {
       this.storesExp = storesExp;
       this.ceilingBits = ceilingBits;
       this.signBit = signBit;
-      this.leftOut = leftOut;
     }
   }
 
@@ -293,7 +293,7 @@ final class FloatLanes {
     }
     int ones = 0;
     for (int i = 0; i < to; i++) {
-      ones += z[i] == pass.leftOut ? 1 : 0;
+      ones += z[i] == 0 ? 1 : 0;
     }
     return total(s0, s1, s2, s3, s4, s5, s6, s7) + (ones - 1);
   }
@@ -310,7 +310,7 @@ final class FloatLanes {
     double y = Double.longBitsToDouble(bits);
     double e = exp(Double.longBitsToDouble(bits | pass.signBit));
     z[i] = pass.storesExp ? e : y;
-    return y == pass.leftOut ? 0 : e;
+    return !pass.storesExp && y == 0 ? 0 : e;
   }
 
   /**

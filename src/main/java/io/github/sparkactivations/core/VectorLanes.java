@@ -113,7 +113,7 @@ final class VectorLanes {
       if (pass.storesExp) {
         e.intoArray(z, i);
       } else {
-        VectorMask<Double> isLeftOut = y.eq(pass.leftOut);
+        VectorMask<Double> isLeftOut = y.eq(0.0);
         leftOutTerms += isLeftOut.trueCount();
         e = e.blend(0.0, isLeftOut);
         y.intoArray(z, i);
@@ -275,7 +275,7 @@ final class VectorLanes {
       // Masks only where a pass needs them: each costs compares and blends between vectors and
       // mask registers, on the way from the row to its results.
       if (pass.storesExp) {
-        sums = sums.add(e); // leftOut is NaN: no term is left out
+        sums = sums.add(e);
         if (pass == FloatLanes.Pass.SIGMOID) {
           // sigmoidNumerator and fromExp's lanes, written out: a helper taking vectors is not
           // inlined into a method this large, and its vectors boxed take the row twice as long.
@@ -290,7 +290,7 @@ final class VectorLanes {
           kept = e;
         }
       } else {
-        VectorMask<Double> isLeftOut = y.eq(pass.leftOut);
+        VectorMask<Double> isLeftOut = y.eq(0.0);
         leftOutTerms += isLeftOut.trueCount();
         sums = sums.add(e.blend(0.0, isLeftOut));
         kept = y;
@@ -302,7 +302,6 @@ final class VectorLanes {
     double outShift = 0;
     double outScale = 1;
     double zero = 0.0;
-    boolean replacesZeros = false;
     if (pass != FloatLanes.Pass.SIGMOID) {
       DoubleVector pairs = sums.add(sums.rearrange(NEIGHBOUR));
       DoubleVector quads = pairs.add(pairs.rearrange(NEIGHBOURING_PAIR));
@@ -320,13 +319,12 @@ final class VectorLanes {
           keptFirst.intoArray(shifted, 0);
           kept.intoArray(shifted, STEP);
           zero = ArrayKernels.signedZero(mass, shifted, 0, length, 0);
-          replacesZeros = FloatLanes.replacesZeros(zero);
         }
       }
     }
     DoubleVector firstResults = keptFirst.fma(outScale, -outShift);
     DoubleVector lastResults = kept.fma(outScale, -outShift);
-    if (replacesZeros) {
+    if (FloatLanes.replacesZeros(zero)) {
       // Elsewhere no result is -0: e^y and sigmoid are at least +0, and y - log(1 + R) is below 0
       // where R is not 0.
       firstResults = firstResults.blend(zero, firstResults.eq(0.0));
