@@ -289,13 +289,13 @@ def write_arrays(rng):
 
 
 def write_erfcx(rng):
-    """e^(z^2) erfc(z) on [0, 32), the range GELU's kernel tabulates: every 1/16 of each binade
+    """e^(z^2) erfc(z) on [0, 32), the range GELU's kernel tabulates: every 1/32 of each binade
     from 2^-6 up, its edges, tiny and random points."""
     zs = [0.0, 5e-324, 1e-300, 1e-20, 2 ** -6 - 2 ** -60, 31.999999999]
     for e in range(-6, 5):
-        for k in range(17):
-            edge = 2.0 ** e * (1 + k / 16)
-            zs += [edge, math.nextafter(edge, 0), rng.uniform(edge, edge * (1 + 1 / 16))]
+        for k in range(33):
+            edge = 2.0 ** e * (1 + k / 32)
+            zs += [edge, math.nextafter(edge, 0), rng.uniform(edge, edge * (1 + 1 / 32))]
     zs += [rng.uniform(0, 32) for _ in range(1500)]
     zs += [2 ** rng.uniform(-20, 5) for _ in range(1500)]
     with open_output("erfcx.tsv.gz") as out:

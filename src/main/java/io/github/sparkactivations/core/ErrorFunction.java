@@ -2,7 +2,6 @@ package io.github.sparkactivations.core;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.util.Arrays;
 
 /**
  * The scaled complementary error function erfcx(z) = e^(z^2) erfc(z) on [0, 32) as a {@link
@@ -10,20 +9,19 @@ import java.util.Arrays;
  * takes its exponential from {@link Exponential}, and erfcx, smooth and within a factor 50 of 1
  * there, suits polynomials. Commons Numbers' erfc carries about 2 ulp.
  *
- * <p>Taylor polynomials around 161 centres: 0 for z < 1/32, then the midpoints of 16 equal parts of
- * each binade from 1/32 to 32, so |z - c| <= c/32. erfcx solves y' = 2zy - 2/sqrt(pi), so around c
+ * <p>Taylor polynomials around 321 centres: 0 for z < 1/32, then the midpoints of 32 equal parts of
+ * each binade from 1/32 to 32, so |z - c| <= c/64. erfcx solves y' = 2zy - 2/sqrt(pi), so around c
  * its Taylor coefficients follow from a_0 = erfcx(c) by a_1 = 2c a_0 - 2/sqrt(pi) and (n + 1)
  * a_(n+1) = 2c a_n + 2 a_(n-1); a_0 comes from e^(c^2) minus erf's series of positive terms below c
  * = 4, from Laplace's continued fraction above. All is computed once, in {@link BigDecimal} at 60
- * digits, the terms kept until two in a row fall below 2^-66 of a_0 over the interval (7 to 14 of
- * them after a_1).
+ * digits.
  */
 final class ErrorFunction {
 
   private ErrorFunction() {}
 
-  /** Parts per binade: each interval's width is 1/16 of its binade's start. */
-  private static final int PARTS_BITS = 4;
+  /** Parts per binade: each interval's width is 1/32 of its binade's start. */
+  private static final int PARTS_BITS = 5;
 
   private static final int PARTS = 1 << PARTS_BITS;
 
@@ -34,18 +32,29 @@ final class ErrorFunction {
 
   private static final int INTERVALS = 1 + BINADES * PARTS;
 
+  /**
+   * A positive double's top bits, exponent and the first {@link #PARTS_BITS} of its significand,
+   * less this are its interval's index: 1 from 2^{@link #FIRST_EXPONENT} on, 0 or less below.
+   */
+  private static final int BEFORE_FIRST =
+      ((Double.MAX_EXPONENT + FIRST_EXPONENT) << PARTS_BITS) - 1;
+
   private static final double[] CENTRE = new double[INTERVALS];
 
-  /** a_0 and a_1 as double-doubles, the rest as doubles from {@link #FIRST_TERM}. */
+  /**
+   * Terms after a_1 in every interval: those from a_12 on sum to below 2^-69 of a_0 over every
+   * interval. One count for all, so that the polynomial is a fixed tree of fmas with no loop.
+   */
+  private static final int TERMS_PER_INTERVAL = 10;
+
+  /** a_0 and a_1 as double-doubles, the rest as doubles in {@link #TERMS}. */
   private static final double[] A0_HI = new double[INTERVALS];
 
   private static final double[] A0_LO = new double[INTERVALS];
   private static final double[] A1_HI = new double[INTERVALS];
   private static final double[] A1_LO = new double[INTERVALS];
 
-  /** Where an interval's a_2, a_3, ... start in {@link #TERMS}; the next interval's start ends. */
-  private static final int[] FIRST_TERM = new int[INTERVALS + 1];
-
+  /** a_2 to a_11 of each interval, {@link #TERMS_PER_INTERVAL} a row. */
   private static final double[] TERMS;
 
   static {
@@ -53,21 +62,16 @@ final class ErrorFunction {
     BigDecimal pi =
         new BigDecimal("3.14159265358979323846264338327950288419716939937510582097494459230781");
     BigDecimal twoOverSqrtPi = BigDecimal.valueOf(2).divide(pi.sqrt(digits), digits);
-    BigDecimal enough = BigDecimal.ONE.scaleByPowerOfTen(-20); // 2^-66 is 1.4e-20
-    double[] terms = new double[INTERVALS * 24];
-    int count = 0;
+    TERMS = new double[INTERVALS * TERMS_PER_INTERVAL];
     for (int i = 0; i < INTERVALS; i++) {
       BigDecimal c;
-      BigDecimal radius;
       if (i == 0) {
         c = BigDecimal.ZERO;
-        radius = new BigDecimal(Math.scalb(1.0, FIRST_EXPONENT));
       } else {
         int exponent = FIRST_EXPONENT + (i - 1) / PARTS;
         int part = (i - 1) % PARTS;
         double start = Math.scalb(1.0 + (double) part / PARTS, exponent);
-        radius = new BigDecimal(Math.scalb(1.0, exponent - PARTS_BITS - 1));
-        c = new BigDecimal(start).add(radius);
+        c = new BigDecimal(start).add(new BigDecimal(Math.scalb(1.0, exponent - PARTS_BITS - 1)));
       }
       CENTRE[i] = c.doubleValue(); // exact: five significant bits
       BigDecimal previous = erfcx(c, twoOverSqrtPi, digits);
@@ -77,17 +81,7 @@ final class ErrorFunction {
       A0_LO[i] = previous.subtract(new BigDecimal(A0_HI[i])).doubleValue();
       A1_HI[i] = current.doubleValue();
       A1_LO[i] = current.subtract(new BigDecimal(A1_HI[i])).doubleValue();
-      FIRST_TERM[i] = count;
-      // Until two terms in a row are negligible over the interval (one can be small by chance).
-      BigDecimal bound = previous.multiply(enough);
-      BigDecimal power = radius;
-      boolean lastNegligible = false;
-      for (int n = 1; ; n++) {
-        boolean negligible = power.multiply(current.abs()).compareTo(bound) < 0;
-        if (negligible && lastNegligible) {
-          break;
-        }
-        lastNegligible = negligible;
+      for (int n = 1; n <= TERMS_PER_INTERVAL; n++) {
         BigDecimal next =
             c.multiply(current)
                 .add(previous)
@@ -95,12 +89,9 @@ final class ErrorFunction {
                 .divide(BigDecimal.valueOf(n + 1), digits);
         previous = current;
         current = next;
-        power = power.multiply(radius, digits);
-        terms[count++] = current.doubleValue();
+        TERMS[i * TERMS_PER_INTERVAL + n - 1] = current.doubleValue();
       }
     }
-    FIRST_TERM[INTERVALS] = count;
-    TERMS = Arrays.copyOf(terms, count);
   }
 
   /**
@@ -139,38 +130,37 @@ final class ErrorFunction {
   }
 
   /**
-   * erfcx(z) for 0 <= z < 32 as hi + lo (|lo| within about an ulp of hi): the terms from a_2 on by
-   * Horner's rule in fma (two terms a step), then a_1 and a_0 as double-doubles, where h = z - c is
-   * exact (Sterbenz: z and c share a binade) and |h| <= c/32 damps the doubles' rounding below
-   * 2^-63.
+   * erfcx(z) for 0 <= z < 32 as hi + lo, |lo| below 2^-9 of hi: a_0 + a_1 h as a double-double,
+   * where h = z - c is exact (Sterbenz: z and c share a binade), and h^2 times the terms from a_2
+   * on added to its low part in one fma. That share is below 2^-9 of a_0 (|h| is at most c/64, or
+   * 1/32 around 0), so the terms' roundings in doubles cost about 2^-62. The terms form a fixed
+   * tree of fmas (Estrin's scheme), whose chain of dependent operations is four fmas long and runs
+   * beside the sum a_0 + a_1 h.
    */
   static DoubleDouble erfcx(double z) {
-    int i =
-        z < 0x1p-5
-            ? 0
-            : 1
-                + (Math.getExponent(z) - FIRST_EXPONENT) * PARTS
-                + (int) (Double.doubleToRawLongBits(z) >>> (52 - PARTS_BITS)) % PARTS;
+    // z's exponent and the first bits of its significand, read together, count its interval
+    int i = Math.max(0, (int) (Double.doubleToRawLongBits(z) >>> (52 - PARTS_BITS)) - BEFORE_FIRST);
     double h = z - CENTRE[i];
-    // Horner's rule two terms a step, tail = a_n + h a_(n+1) + h^2 tail: half the chain of
-    // dependent operations; an odd count starts from the last term.
-    int first = FIRST_TERM[i];
-    int n = FIRST_TERM[i + 1] - 1;
-    double tail = 0;
-    if (((n - first) & 1) == 0) {
-      tail = TERMS[n--];
-    }
     double square = h * h;
-    for (; n > first; n -= 2) {
-      tail = Math.fma(square, tail, Math.fma(h, TERMS[n], TERMS[n - 1]));
-    }
-    // a_1 + h tail, then a_0 + h (that), each sum's and product's error carried
-    double p = h * tail;
-    double v = A1_HI[i] + p;
-    double vLo = Kernels.twoSumError(A1_HI[i], p, v) + (A1_LO[i] + Math.fma(h, tail, -p));
-    double q = h * v;
-    double hi = A0_HI[i] + q;
-    double lo = Kernels.twoSumError(A0_HI[i], q, hi) + (A0_LO[i] + (Math.fma(h, v, -q) + h * vLo));
+    double tail = tail(i * TERMS_PER_INTERVAL, h, square);
+    double p = h * A1_HI[i];
+    double hi = A0_HI[i] + p;
+    double small =
+        Kernels.fastTwoSumError(A0_HI[i], p, hi) // |a_1 h| is below a_0/28
+            + (Math.fma(h, A1_HI[i], -p) + Math.fma(h, A1_LO[i], A0_LO[i]));
+    double lo = Math.fma(square, tail, small);
     return new DoubleDouble(hi, lo);
+  }
+
+  /** a_2 + a_3 h + ... + a_11 h^9 for the interval whose terms start at {@code at}. */
+  private static double tail(int at, double h, double square) {
+    double fourth = square * square;
+    double low = Math.fma(square, pair(at + 2, h), pair(at, h));
+    double high = Math.fma(square, pair(at + 6, h), pair(at + 4, h));
+    return Math.fma(fourth, Math.fma(fourth, pair(at + 8, h), high), low);
+  }
+
+  private static double pair(int at, double h) {
+    return Math.fma(h, TERMS[at + 1], TERMS[at]);
   }
 }

@@ -224,11 +224,9 @@ public final class Kernels {
   }
 
   /**
-   * Exact GELU, x Phi(x) with Phi(x) = erfc(-x/sqrt 2)/2, rounded once. With a = |x|/sqrt 2 as a
-   * double-double aHi + aLo, erfc(a) = e^(-aHi^2) (erfcx(aHi) - 2/sqrt(pi) aLo) to first order,
-   * aHi^2 exact through fma and erfcx from {@link ErrorFunction}. Below zero that is x erfc(a)/2,
-   * with e^(-a^2) scaled by 2^128 so that results down to the subnormal range are rounded once;
-   * above, x (1 - erfc(a)/2), which cannot cancel.
+   * Exact GELU, x Phi(x) with Phi(x) = erfc(-x/sqrt 2)/2, rounded once: below zero x erfc(a)/2 with
+   * a = |x|/sqrt 2, from {@link #geluErfc}, scaled by 2^128 in the tail so that results down to the
+   * subnormal range are rounded once; above, x (1 - erfc(a)/2), which cannot cancel.
    */
   public static double gelu(double x) {
     if (x > GELU_LINEAR) {
@@ -237,20 +235,41 @@ public final class Kernels {
     if (!(x > GELU_UNDERFLOW)) {
       return x < 0 ? -0.0 : x; // NaN stays NaN
     }
-    double a = Math.abs(x);
-    double aHi = a * INV_SQRT2_HI;
-    double aLo = Math.fma(a, INV_SQRT2_HI, -aHi) + a * INV_SQRT2_LO;
+    boolean tail = x < GELU_TAIL;
+    DoubleDouble erfc = geluErfc(Math.abs(x), tail);
+    double p = erfc.hi();
+    double pErr = erfc.lo(); // up to 2^-9 of p
+    if (x < 0) {
+      if (tail) {
+        double m = x * p;
+        return scaledRoundedOnce(m, Math.fma(x, p, -m) + x * pErr, GELU_UNSCALE);
+      }
+      return 0.5 * Math.fma(x, p, x * pErr);
+    }
+    double phi = 1 - 0.5 * p; // 0.5 p <= 1/2: erfc(a) <= 1
+    double phiLo = fastTwoSumError(1, -0.5 * p, phi) - 0.5 * pErr;
+    return Math.fma(x, phi, x * phiLo);
+  }
+
+  /**
+   * erfc(a) for a = |x|/sqrt 2 as hi + lo, times 2^128 where scaled. With a as a double-double aHi
+   * + aLo, erfc(a) = e^(-aHi^2) (erfcx(aHi) - 2/sqrt(pi) aLo) to first order, aHi^2 exact through
+   * fma and erfcx from {@link ErrorFunction}. Apart from {@link #gelu}, which the JIT then inlines
+   * into its callers: together they pass its limit of 325 bytes of bytecode.
+   */
+  private static DoubleDouble geluErfc(double absX, boolean scaled) {
+    double aHi = absX * INV_SQRT2_HI;
+    double aLo = Math.fma(absX, INV_SQRT2_HI, -aHi) + absX * INV_SQRT2_LO;
     double square = aHi * aHi;
     double squareErr = Math.fma(aHi, aHi, -square);
     DoubleDouble erfcx = ErrorFunction.erfcx(aHi);
     double erfcxLo = erfcx.lo() - TWO_OVER_SQRT_PI * aLo;
-    boolean tail = x < GELU_TAIL;
     // e^-a^2: the result is a product with it, rounded once (or 1 minus half of one, which cannot
     // cancel), so the short exponential serves but in the scaled tail. Each record is read in its
     // own branch, so that escape analysis removes both.
     double eHi;
     double expLo;
-    if (tail) {
+    if (scaled) {
       DoubleDouble e = Exponential.scaledExp(-square, TAIL_SCALE);
       eHi = e.hi();
       expLo = e.lo();
@@ -259,19 +278,13 @@ public final class Kernels {
       eHi = e.hi();
       expLo = e.lo();
     }
-    double eLo = expLo - eHi * squareErr;
-    // erfc(a), scaled below zero, as p + pErr
+    // The exponential's low part is ready last, so it is added last; the first-order terms of
+    // squareErr and of a's low part are summed before it, squareErr's times all of erfcx, whose
+    // low part can be 2^-9 of it.
     double p = eHi * erfcx.hi();
-    double pErr = Math.fma(eHi, erfcx.hi(), -p) + (eHi * erfcxLo + eLo * erfcx.hi());
-    if (x < 0) {
-      double m = x * p;
-      // pErr holds the first-order terms, up to 2^-43 of p
-      double mErr = Math.fma(x, p, -m) + x * pErr;
-      return tail ? scaledRoundedOnce(m, mErr, GELU_UNSCALE) : 0.5 * (m + mErr);
-    }
-    double phi = 1 - 0.5 * p;
-    double phiLo = twoSumError(1, -0.5 * p, phi) - 0.5 * pErr;
-    return Math.fma(x, phi, x * phiLo);
+    double firstOrder = Math.fma(-squareErr, erfcx.hi() + erfcx.lo(), erfcxLo);
+    double pErr = Math.fma(expLo, erfcx.hi(), Math.fma(eHi, erfcx.hi(), -p) + eHi * firstOrder);
+    return new DoubleDouble(p, pErr);
   }
 
   /**

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * erfcx(z) = e^(z^2) erfc(z), the double-double kernel under GELU, against mpmath at 256 bits
- * (src/test/python/reference_values.py) over its range [0, 32): every 16th of each binade, its
+ * (src/test/python/reference_values.py) over its range [0, 32): every 32nd of each binade, its
  * edges and the ulp below them, tiny and random points.
  */
 class ErrorFunctionTest {
