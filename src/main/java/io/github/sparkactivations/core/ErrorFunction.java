@@ -73,7 +73,7 @@ final class ErrorFunction {
         double start = Math.scalb(1.0 + (double) part / PARTS, exponent);
         c = new BigDecimal(start).add(new BigDecimal(Math.scalb(1.0, exponent - PARTS_BITS - 1)));
       }
-      CENTRE[i] = c.doubleValue(); // exact: five significant bits
+      CENTRE[i] = c.doubleValue(); // exact: seven significant bits at most
       BigDecimal previous = erfcx(c, twoOverSqrtPi, digits);
       BigDecimal current =
           c.multiply(BigDecimal.valueOf(2)).multiply(previous).subtract(twoOverSqrtPi);
