@@ -117,11 +117,9 @@ public final class ArrayKernels {
       VectorLanes.sigmoidInRegisters(x, offset, length, out, outOffset);
       return;
     }
-    double[] z = widenToScratch(x, offset, length, Double.NEGATIVE_INFINITY);
-    if (pass == FloatLanes.Pass.GELU_TANH) {
-      FloatLanes.tanhGeluArgument(z, length);
-    }
-    FloatLanes.shiftedExpSum(z, length, 0, 1, pass); // e^-|x| or e^-|2u|
+    double[] z = scratch(length);
+    // e^-|x|, or e^-|2u| for GELU
+    FloatLanes.shiftedExpSum(x, offset, length, Double.NEGATIVE_INFINITY, z, 0, 1, pass);
     FloatLanes.fromExp(x, offset, z, length, pass, out, outOffset);
   }
 
@@ -148,20 +146,10 @@ public final class ArrayKernels {
   private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
 
   /**
-   * The range's values widened into the thread's scratch buffer, from index 0 and padded as {@link
-   * FloatLanes#widen} pads them (a new array for rows over {@link #SCRATCH_LIMIT}): allocating a
-   * row for each call cost the float kernels more than their arithmetic (1.3 of 2.9 ns per value on
-   * rows of 100). Widened in a loop of their own: the JIT's float-to-double conversion writes half
-   * a register and waits on its last writer, which fused with arithmetic chains each value to the
-   * one before.
+   * The thread's scratch buffer, or a new array for rows over {@link #SCRATCH_LIMIT}, for a row of
+   * this length once padded: allocating a row for each call cost the float kernels more than their
+   * arithmetic (1.3 of 2.9 ns per value on rows of 100).
    */
-  private static double[] widenToScratch(float[] x, int offset, int length, double padding) {
-    double[] z = scratch(length);
-    FloatLanes.widen(x, offset, length, z, padding);
-    return z;
-  }
-
-  /** The thread's scratch buffer, or a new array, for a row of this length once padded. */
   private static double[] scratch(int length) {
     int padded = FloatLanes.padded(length);
     double[] z = length > SCRATCH_LIMIT ? new double[padded] : SCRATCH.get();
@@ -419,8 +407,10 @@ public final class ArrayKernels {
       return VectorLanes.softmaxInRegisters(
           x, offset, length, shift, scale, padding, out, outOffset);
     }
-    double[] z = widenToScratch(x, offset, length, padding);
-    double sum = FloatLanes.shiftedExpSum(z, length, shift, scale, FloatLanes.Pass.SOFTMAX);
+    double[] z = scratch(length);
+    double sum =
+        FloatLanes.shiftedExpSum(
+            x, offset, length, padding, z, shift, scale, FloatLanes.Pass.SOFTMAX);
     if (!(sum < Double.POSITIVE_INFINITY)) {
       return false;
     }

@@ -6,7 +6,7 @@ import org.apache.logging.log4j.LogManager;
 /**
  * Kernels for float data widened to double, whose results are rounded to float: e^z over a range
  * after a shift and a scale (summed, with the exponentials or the scaled values stored), sigmoid,
- * silu and GELU's tanh form. Relative error below 2^-46, 2^-22 of a float ulp, so the rounded
+ * silu and GELU's tanh form. Relative error below 2^-45, 2^-21 of a float ulp, so the rounded
  * results are within half a float ulp plus that.
  *
  * <p>Each kernel is defined lane by lane here ({@link #exp}, {@link #fromExp(double, double,
@@ -56,20 +56,20 @@ final class FloatLanes {
   static final double LOWEST = -708;
 
   /**
-   * 1/n! for e^r = 1 + r + ... + r^11/11!; the next term is below 2^-47 for |r| <= ln2/2, far below
-   * the 2^-30 that a float result needs.
+   * e^r = 1 + r + C2 r^2 + ... + C9 r^9 for |r| <= ln2/2: the polynomial of degree nine with the
+   * least largest relative error, 2^-45.8 (Remez's algorithm, {@code
+   * src/test/python/exp_polynomial.py}), far below the 2^-30 that a float result needs. Taylor's
+   * polynomial reaches that only at degree eleven: two more fmas for every value.
    */
-  static final double C2 = 0.5;
+  static final double C2 = 0x1.fffffffff13f6p-2;
 
-  static final double C3 = 1.0 / 6;
-  static final double C4 = 1.0 / 24;
-  static final double C5 = 1.0 / 120;
-  static final double C6 = 1.0 / 720;
-  static final double C7 = 1.0 / 5040;
-  static final double C8 = 1.0 / 40320;
-  static final double C9 = 1.0 / 362880;
-  static final double C10 = 1.0 / 3628800;
-  static final double C11 = 1.0 / 39916800;
+  static final double C3 = 0x1.5555555589f01p-3;
+  static final double C4 = 0x1.5555557deeefdp-5;
+  static final double C5 = 0x1.1111108e2ca2ep-7;
+  static final double C6 = 0x1.6c163be922fe8p-10;
+  static final double C7 = 0x1.a01b73842a6f9p-13;
+  static final double C8 = 0x1.a16e32b8b406fp-16;
+  static final double C9 = 0x1.7101826301f57p-19;
 
   /** "vector (...)" or "scalar (why)": which loops the float array kernels use in this JVM. */
   static String path() {
@@ -156,14 +156,35 @@ final class FloatLanes {
 
   /**
    * Over a widened row z[0, padded(length)): the {@link Pass}'s exponentials of y_i = (z[i] -
-   * shift) scale, z[i] set to them or to y_i, for i below length (the padding may be left as it
-   * is), and their sum.
+   * shift) scale (2u in place of z[i] for {@link Pass#GELU_TANH}, {@link #tanhGeluArgument}), z[i]
+   * set to them or to y_i, for i below length (the padding may be left as it is), and their sum.
    */
   static double shiftedExpSum(double[] z, int length, double shift, double scale, Pass pass) {
     if (VECTOR && length >= VECTOR_MINIMUM) {
       return VectorLanes.shiftedExpSum(z, length, shift, scale, pass);
     }
     return scalarShiftedExpSum(z, padded(length), shift, scale, pass);
+  }
+
+  /**
+   * {@link #shiftedExpSum(double[], int, double, double, Pass)} over x[offset, offset + length)
+   * widened into z, as {@link #widen} widens it; z holds at least the padded length. The vector
+   * loops read the floats as they go, one pass over the row instead of two.
+   */
+  static double shiftedExpSum(
+      float[] x,
+      int offset,
+      int length,
+      double padding,
+      double[] z,
+      double shift,
+      double scale,
+      Pass pass) {
+    if (VECTOR && length >= VECTOR_MINIMUM) {
+      return VectorLanes.shiftedExpSum(x, offset, length, padding, z, shift, scale, pass);
+    }
+    widen(x, offset, length, z, padding);
+    return shiftedExpSum(z, length, shift, scale, pass);
   }
 
   /**
@@ -186,15 +207,13 @@ final class FloatLanes {
   }
 
   /**
-   * z[0, length) = x[offset, offset + length) widened, and {@code padding} up to {@link
-   * #padded}(length), where the exponential's loops read whole groups: the infinity whose y is
-   * -inf, -inf unless a softmax pass scales by a negative factor.
+   * The scalar loops' z[0, length) = x[offset, offset + length) widened, and {@code padding} up to
+   * {@link #padded}(length), where the exponential's loops read whole groups: the infinity whose y
+   * is -inf, -inf unless a softmax pass scales by a negative factor. Widened in a loop of its own:
+   * the JIT's float-to-double conversion writes half a register and waits on its last writer, which
+   * fused with arithmetic chains each value to the one before.
    */
-  static void widen(float[] x, int offset, int length, double[] z, double padding) {
-    if (VECTOR && length >= VECTOR_MINIMUM) {
-      VectorLanes.widen(x, offset, length, z, padding);
-      return;
-    }
+  private static void widen(float[] x, int offset, int length, double[] z, double padding) {
     scalarWiden(x, offset, length, z);
     Arrays.fill(z, length, padded(length), padding);
   }
@@ -304,9 +323,13 @@ final class FloatLanes {
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
-  /** The pass's exponential of y = (z[i] - shift) scale, or y, stored; returns the term to sum. */
+  /**
+   * The pass's exponential of y = (v - shift) scale, v = z[i] or GELU's 2u of it, or y, stored;
+   * returns the term to sum.
+   */
   private static double shiftedExp(double[] z, int i, double shift, double scale, Pass pass) {
-    long bits = Math.min(Double.doubleToRawLongBits((z[i] - shift) * scale), pass.ceilingBits);
+    double v = pass == Pass.GELU_TANH ? tanhGeluArgument(z[i]) : z[i];
+    long bits = Math.min(Double.doubleToRawLongBits((v - shift) * scale), pass.ceilingBits);
     double y = Double.longBitsToDouble(bits);
     double e = exp(Double.longBitsToDouble(bits | pass.signBit));
     z[i] = pass.storesExp ? e : y;
@@ -315,9 +338,9 @@ final class FloatLanes {
 
   /**
    * e^x for x <= {@link #CEILING} (NaN stays NaN), +inf from about 709.4: x = k ln2 + r, |r| <=
-   * ln2/2, e^x = 2^k e^r with e^r from its Taylor polynomial in fma, no table (vector lanes cannot
-   * share one cheaply): its even and odd terms by Horner's rule in r^2, side by side, so that six
-   * steps wait on each other where Horner's rule in r has eleven (a short row waits on its
+   * ln2/2, e^x = 2^k e^r with e^r from a polynomial ({@link #C2}) in fma, no table (vector lanes
+   * cannot share one cheaply): its even and odd terms by Horner's rule in r^2, side by side, so
+   * that five steps wait on each other where Horner's rule in r has nine (a short row waits on its
    * exponentials from start to end).
    */
   static double exp(double x) {
@@ -326,10 +349,8 @@ final class FloatLanes {
     double r = Math.fma(-k, LN2_HI, x);
     r = Math.fma(-k, LN2_LO, r);
     double r2 = r * r;
-    double even = Math.fma(Math.fma(r2, C10, C8), r2, C6);
-    even = Math.fma(Math.fma(Math.fma(even, r2, C4), r2, C2), r2, 1);
-    double odd = Math.fma(Math.fma(r2, C11, C9), r2, C7);
-    odd = Math.fma(Math.fma(Math.fma(odd, r2, C5), r2, C3), r2, 1);
+    double even = Math.fma(Math.fma(Math.fma(Math.fma(r2, C8, C6), r2, C4), r2, C2), r2, 1);
+    double odd = Math.fma(Math.fma(Math.fma(Math.fma(r2, C9, C7), r2, C5), r2, C3), r2, 1);
     double p = Math.fma(odd, r, even);
     double scale = Double.longBitsToDouble((Double.doubleToRawLongBits(t) + EXPONENT_BIAS) << 52);
     return x < LOWEST ? 0 : p * scale;
@@ -360,22 +381,12 @@ final class FloatLanes {
   static final double GELU_C3 = GELU_C1 * Kernels.GELU_TANH_CUBIC_HI;
 
   /**
-   * z[i] = 2u = z[i] (C1 + C3 z[i]^2) for i below length (the padding's -inf stays -inf): a few
-   * roundings of 2^-53 each, which sigmoid(2u) turns into a relative error of about 2^-51 |2u|,
-   * 2^-44 where |2u| is 100 and the float result near its smallest.
+   * 2u = x (C1 + C3 x^2) (-inf stays -inf): a few roundings of 2^-53 each, which sigmoid(2u) turns
+   * into a relative error of about 2^-51 |2u|, 2^-44 where |2u| is 100 and the float result near
+   * its smallest.
    */
-  static void tanhGeluArgument(double[] z, int length) {
-    if (VECTOR && length >= VECTOR_MINIMUM) {
-      VectorLanes.tanhGeluArgument(z, length);
-      return;
-    }
-    scalarTanhGeluArgument(z, length);
-  }
-
-  static void scalarTanhGeluArgument(double[] z, int length) {
-    for (int i = 0; i < length; i++) {
-      z[i] *= Math.fma(z[i] * z[i], GELU_C3, GELU_C1);
-    }
+  static double tanhGeluArgument(double x) {
+    return x * Math.fma(x * x, GELU_C3, GELU_C1);
   }
 
   private static String choosePath() {

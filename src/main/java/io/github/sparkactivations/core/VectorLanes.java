@@ -1,7 +1,5 @@
 package io.github.sparkactivations.core;
 
-import static io.github.sparkactivations.core.FloatLanes.C10;
-import static io.github.sparkactivations.core.FloatLanes.C11;
 import static io.github.sparkactivations.core.FloatLanes.C2;
 import static io.github.sparkactivations.core.FloatLanes.C3;
 import static io.github.sparkactivations.core.FloatLanes.C4;
@@ -18,7 +16,6 @@ import static io.github.sparkactivations.core.FloatLanes.LOG2E;
 import static io.github.sparkactivations.core.FloatLanes.LOWEST;
 import static io.github.sparkactivations.core.FloatLanes.SHIFTER;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.ByteVector;
@@ -85,20 +82,37 @@ final class VectorLanes {
     return SPECIES.vectorBitSize() + "-bit vectors, " + LANES + " lane sums";
   }
 
-  /**
-   * {@link FloatLanes#shiftedExpSum}: the pass's exponentials lane by lane, {@link
-   * FloatLanes#exp}'s steps, summed, and y or the exponentials stored. Larger than the JIT inlines
-   * into its callers: it is compiled on its own with every vector operation intrinsified, whatever
-   * their inlining budget (where a vector crosses a call the JIT did not inline, it is boxed, and
-   * the loop runs ten times slower); its one helper, {@link #exp}, fits in its own budget. Its one
-   * branch, on the pass, takes the same way through a whole row: the masks that log_softmax alone
-   * needs (which terms are left out) would cost every other pass compares and blends between
-   * vectors and mask registers, up to a sixth of the loop's time.
-   */
+  /** {@link FloatLanes#shiftedExpSum(double[], int, double, double, FloatLanes.Pass)}. */
   static double shiftedExpSum(
       double[] z, int length, double shift, double scale, FloatLanes.Pass pass) {
+    return shiftedExpSum(null, 0, length, 0, z, shift, scale, pass);
+  }
+
+  /**
+   * {@link FloatLanes#shiftedExpSum}, from the floats (x not null) or from z widened already: the
+   * pass's exponentials lane by lane, {@link FloatLanes#exp}'s steps, summed, and y or the
+   * exponentials stored. Larger than the JIT inlines into its callers: it is compiled on its own
+   * with every vector operation intrinsified, whatever their inlining budget (where a vector
+   * crosses a call the JIT did not inline, it is boxed, and the loop runs ten times slower); its
+   * one helper, {@link #exp}, fits in its own budget. Its branches, on the pass and the source,
+   * take the same way through a whole row: the masks that log_softmax alone needs (which terms are
+   * left out) would cost every other pass compares and blends between vectors and mask registers,
+   * up to a sixth of the loop's time.
+   */
+  static double shiftedExpSum(
+      float[] x,
+      int offset,
+      int length,
+      double padding,
+      double[] z,
+      double shift,
+      double scale,
+      FloatLanes.Pass pass) {
     // Whole vectors over the row and its padding; a last vector of padding alone would add zeros.
     int to = (length + STEP - 1) / STEP * STEP;
+    boolean fromFloats = x != null;
+    DoubleVector lastValues =
+        fromFloats ? lastValues(x, offset, length, padding) : DoubleVector.zero(SPECIES);
     LongVector ceiling = LongVector.broadcast(LONGS, pass.ceilingBits);
     LongVector signBit = LongVector.broadcast(LONGS, pass.signBit);
     DoubleVector sums = DoubleVector.zero(SPECIES);
@@ -106,7 +120,14 @@ final class VectorLanes {
     DoubleVector upperSums = sums;
     int leftOutTerms = 0;
     for (int i = 0; i + STEP <= to; i += STEP) {
-      DoubleVector y = DoubleVector.fromArray(SPECIES, z, i).sub(shift).mul(scale);
+      DoubleVector v =
+          !fromFloats
+              ? DoubleVector.fromArray(SPECIES, z, i)
+              : i + STEP <= length ? widened(x, offset + i) : lastValues;
+      if (pass == FloatLanes.Pass.GELU_TANH) {
+        v = v.mul(v.mul(v).fma(FloatLanes.GELU_C3, FloatLanes.GELU_C1));
+      }
+      DoubleVector y = v.sub(shift).mul(scale);
       LongVector bits = y.reinterpretAsLongs().min(ceiling);
       y = bits.reinterpretAsDoubles();
       DoubleVector e = exp(bits.or(signBit).reinterpretAsDoubles());
@@ -257,10 +278,8 @@ final class VectorLanes {
     // The second vector as widenLastValues lays it out: the last values first, then padding.
     DoubleVector second =
         room
-            ? widened(last).blend(padding, PADDING.get(rest))
-            : widened(last)
-                .rearrange(LAST_VALUES_FIRST.get(rest))
-                .blend(padding, PADDING.get(rest));
+            ? widened(last).blend(padding, PADDING[rest])
+            : widened(last).rearrange(LAST_VALUES_FIRST[rest]).blend(padding, PADDING[rest]);
     DoubleVector values = widened(first);
     DoubleVector kept = values; // both overwritten: the first vector's results, then the second's
     DoubleVector keptFirst = values;
@@ -406,14 +425,12 @@ final class VectorLanes {
     r = minusK.fma(DoubleVector.broadcast(SPECIES, LN2_LO), r);
     DoubleVector r2 = r.mul(r);
     DoubleVector even =
-        r2.fma(C10, C8)
-            .fma(r2, DoubleVector.broadcast(SPECIES, C6))
+        r2.fma(C8, C6)
             .fma(r2, DoubleVector.broadcast(SPECIES, C4))
             .fma(r2, DoubleVector.broadcast(SPECIES, C2))
             .fma(r2, one);
     DoubleVector odd =
-        r2.fma(C11, C9)
-            .fma(r2, DoubleVector.broadcast(SPECIES, C7))
+        r2.fma(C9, C7)
             .fma(r2, DoubleVector.broadcast(SPECIES, C5))
             .fma(r2, DoubleVector.broadcast(SPECIES, C3))
             .fma(r2, one);
@@ -475,14 +492,6 @@ final class VectorLanes {
   private static final LongVector ONE_BITS =
       LongVector.broadcast(LONGS, Double.doubleToRawLongBits(1.0));
 
-  /** {@link FloatLanes#tanhGeluArgument} in whole vectors (z is padded to whole groups). */
-  static void tanhGeluArgument(double[] z, int length) {
-    for (int i = 0; i < length; i += STEP) {
-      DoubleVector v = DoubleVector.fromArray(SPECIES, z, i);
-      v.mul(v.mul(v).fma(FloatLanes.GELU_C3, FloatLanes.GELU_C1)).intoArray(z, i);
-    }
-  }
-
   /**
    * {@link FloatLanes#extreme} of at least eight floats, eight at a time as integer {@link #keys}
    * (the JIT's max and min of floats are several instructions each, NaN and -0 as {@link Math#max}
@@ -517,6 +526,27 @@ final class VectorLanes {
     return value(m.reduceLanes(largest ? VectorOperators.MAX : VectorOperators.MIN));
   }
 
+  /**
+   * {@link FloatLanes#widenFindingLargest} of at least a vector of floats: the row widened a vector
+   * at a time, and {@link #extreme}'s largest value, in one pass over the floats. The last values
+   * and their padding are one vector, {@link #lastValues}, so that the exponential's loop reads it
+   * as it was stored (a vector read of values stored one at a time cannot take them from the
+   * pending stores, and waits for all of them).
+   */
+  static float widenFindingLargest(float[] x, int offset, int length, double[] z) {
+    IntVector m = keys(FloatVector.fromArray(NARROW, x, offset + length - STEP), true);
+    int i = 0;
+    for (; i + STEP <= length; i += STEP) {
+      FloatVector values = FloatVector.fromArray(NARROW, x, offset + i);
+      m = m.max(keys(values, true));
+      widened(values).intoArray(z, i);
+    }
+    if (i < length) {
+      lastValues(x, offset, length, Double.NEGATIVE_INFINITY).intoArray(z, i);
+    }
+    return value(m.reduceLanes(VectorOperators.MAX));
+  }
+
   private static IntVector keys(float[] x, int i, boolean largest) {
     return keys(FloatVector.fromArray(FLOATS, x, i), largest);
   }
@@ -543,49 +573,14 @@ final class VectorLanes {
   }
 
   /**
-   * {@link FloatLanes#widen} of at least a vector of floats, a vector at a time. The last values
-   * and their padding are one vector, from the last floats moved down a lane or more, so that the
-   * exponential's loop reads it as it was stored (a vector read of values stored one at a time
-   * cannot take them from the pending stores, and waits for all of them).
+   * The row's values after its last whole vector, fewer than a vector (none where the length is a
+   * multiple of it), and the padding after them: read from the row's last floats and moved down.
    */
-  static void widen(float[] x, int offset, int length, double[] z, double padding) {
-    int i = 0;
-    for (; i + STEP <= length; i += STEP) {
-      widened(x, offset + i).intoArray(z, i);
-    }
-    widenLastValues(x, offset, length, i, z, padding);
-  }
-
-  /**
-   * {@link FloatLanes#widenFindingLargest}: {@link #widen} and {@link #extreme} in one pass over
-   * the floats, for log_softmax, whose exponentials wait on both (as two calls, each read the row).
-   */
-  static float widenFindingLargest(float[] x, int offset, int length, double[] z) {
-    IntVector m = keys(FloatVector.fromArray(NARROW, x, offset + length - STEP), true);
-    int i = 0;
-    for (; i + STEP <= length; i += STEP) {
-      FloatVector values = FloatVector.fromArray(NARROW, x, offset + i);
-      m = m.max(keys(values, true));
-      widened(values).intoArray(z, i);
-    }
-    widenLastValues(x, offset, length, i, z, Double.NEGATIVE_INFINITY);
-    return value(m.reduceLanes(VectorOperators.MAX));
-  }
-
-  /** The values from x[offset + i] on, fewer than a vector, and the padding, into z from i. */
-  private static void widenLastValues(
-      float[] x, int offset, int length, int i, double[] z, double padding) {
-    int rest = length - i;
-    if (rest > 0) {
-      widened(x, offset + length - STEP)
-          .rearrange(LAST_VALUES_FIRST.get(rest))
-          .blend(padding, PADDING.get(rest))
-          .intoArray(z, i);
-      i += STEP;
-    }
-    for (; i < FloatLanes.padded(length); i += STEP) {
-      DoubleVector.broadcast(SPECIES, padding).intoArray(z, i);
-    }
+  private static DoubleVector lastValues(float[] x, int offset, int length, double padding) {
+    int rest = length % STEP;
+    return widened(x, offset + length - STEP)
+        .rearrange(LAST_VALUES_FIRST[rest])
+        .blend(padding, PADDING[rest]);
   }
 
   private static DoubleVector widened(float[] x, int at) {
@@ -597,14 +592,18 @@ final class VectorLanes {
   }
 
   /** For r values left over: the last r lanes moved to the first r. */
-  private static final List<VectorShuffle<Double>> LAST_VALUES_FIRST =
+  @SuppressWarnings("unchecked")
+  private static final VectorShuffle<Double>[] LAST_VALUES_FIRST =
       IntStream.range(0, STEP)
           .mapToObj(r -> VectorShuffle.fromOp(SPECIES, lane -> Math.min(STEP - r + lane, STEP - 1)))
-          .toList();
+          .toArray(VectorShuffle[]::new);
 
   /** For r values left over: the lanes after the first r. */
-  private static final List<VectorMask<Double>> PADDING =
-      IntStream.range(0, STEP).mapToObj(r -> SPECIES.indexInRange(-r, STEP - r)).toList();
+  @SuppressWarnings("unchecked")
+  private static final VectorMask<Double>[] PADDING =
+      IntStream.range(0, STEP)
+          .mapToObj(r -> SPECIES.indexInRange(-r, STEP - r))
+          .toArray(VectorMask[]::new);
 
   /**
    * {@link FloatLanes#shiftScaleAndNarrow} of at least a vector of values, a vector at a time, the
