@@ -72,11 +72,13 @@ class FloatLanesTest {
     }
     for (double[] row : rows) {
       int n = row.length;
-      // Shifted by 0, by a value above the row or by one far below it (y up to the ceiling and
-      // beyond, as softmax shifted by its first value has them), scaled by 1 or a factor of
-      // either sign (softmin's is negative, and its rows are padded with +inf).
+      // Shifted by 0 of either sign (the vector loops leave out subtracting +0 alone), by a value
+      // above the row or by one far below it (y up to the ceiling and beyond, as softmax shifted
+      // by its first value has them), scaled by 1 or a factor of either sign (softmin's is
+      // negative, and its rows are padded with +inf).
       double shift =
-          new double[] {0, random.nextDouble(0, 5), random.nextDouble(-800, 0)}[random.nextInt(3)];
+          new double[] {0, -0.0, random.nextDouble(0, 5), random.nextDouble(-800, 0)}
+              [random.nextInt(4)];
       double scale = random.nextBoolean() ? 1 : random.nextDouble(0.1, 3);
       scale = random.nextInt(4) == 0 ? -scale : scale;
       double padding = scale > 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
