@@ -94,10 +94,10 @@ final class VectorLanes {
    * exponentials stored. Larger than the JIT inlines into its callers: it is compiled on its own
    * with every vector operation intrinsified, whatever their inlining budget (where a vector
    * crosses a call the JIT did not inline, it is boxed, and the loop runs ten times slower); its
-   * one helper, {@link #exp}, fits in its own budget. Its branches, on the pass and the source,
-   * take the same way through a whole row: the masks that log_softmax alone needs (which terms are
-   * left out) would cost every other pass compares and blends between vectors and mask registers,
-   * up to a sixth of the loop's time.
+   * helpers ({@link #exp}, {@link #shifted}, {@link #widened}) fit in its own budget. Its branches,
+   * on the pass and the source, take the same way through a whole row: the masks that log_softmax
+   * alone needs (which terms are left out) would cost every other pass compares and blends between
+   * vectors and mask registers, up to a sixth of the loop's time.
    */
   static double shiftedExpSum(
       float[] x,
@@ -285,7 +285,7 @@ final class VectorLanes {
     FloatVector last = FloatVector.fromArray(NARROW, x, offset + (room ? STEP : rest));
     LongVector ceiling = LongVector.broadcast(LONGS, pass.ceilingBits);
     LongVector signBit = LongVector.broadcast(LONGS, pass.signBit);
-    // The second vector as widenLastValues lays it out: the last values first, then padding.
+    // The second vector as lastValues lays it out: the last values first, then padding.
     DoubleVector second =
         room
             ? widened(last).blend(padding, PADDING[rest])
@@ -553,6 +553,11 @@ final class VectorLanes {
     }
     if (i < length) {
       lastValues(x, offset, length, Double.NEGATIVE_INFINITY).intoArray(z, i);
+      i += STEP;
+    }
+    // Vectors of four lanes leave up to a vector of padding alone before the padded length.
+    for (; i < FloatLanes.padded(length); i += STEP) {
+      DoubleVector.broadcast(SPECIES, Double.NEGATIVE_INFINITY).intoArray(z, i);
     }
     return value(m.reduceLanes(VectorOperators.MAX));
   }
