@@ -184,7 +184,7 @@ final class FloatLanes {
       return VectorLanes.shiftedExpSum(x, offset, length, padding, z, shift, scale, pass);
     }
     widen(x, offset, length, z, padding);
-    return shiftedExpSum(z, length, shift, scale, pass);
+    return scalarShiftedExpSum(z, padded(length), shift, scale, pass);
   }
 
   /**

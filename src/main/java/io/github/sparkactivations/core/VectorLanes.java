@@ -282,14 +282,13 @@ final class VectorLanes {
     int rest = length - STEP;
     boolean room = hasRoom(x, offset);
     FloatVector first = FloatVector.fromArray(NARROW, x, offset);
-    FloatVector last = FloatVector.fromArray(NARROW, x, offset + (room ? STEP : rest));
     LongVector ceiling = LongVector.broadcast(LONGS, pass.ceilingBits);
     LongVector signBit = LongVector.broadcast(LONGS, pass.signBit);
     // The second vector as lastValues lays it out: the last values first, then padding.
     DoubleVector second =
         room
-            ? widened(last).blend(padding, PADDING[rest])
-            : widened(last).rearrange(LAST_VALUES_FIRST[rest]).blend(padding, PADDING[rest]);
+            ? widened(x, offset + STEP).blend(padding, PADDING[rest])
+            : lastValues(x, offset, length, padding);
     DoubleVector values = widened(first);
     DoubleVector kept = values; // both overwritten: the first vector's results, then the second's
     DoubleVector keptFirst = values;
