@@ -305,8 +305,8 @@ final class VectorLanes {
       if (pass.storesExp) {
         sums = sums.add(e);
         if (pass == FloatLanes.Pass.SIGMOID) {
-          // sigmoidNumerator and fromExp's lanes, written out: a helper taking vectors is not
-          // inlined into a method this large, and its vectors boxed take the row twice as long.
+          // fromExp's lanes, written out: a helper taking vectors is not inlined into a method this
+          // large, and its vectors boxed take the row twice as long.
           LongVector negative = values.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
           kept =
               e.reinterpretAsLongs()
@@ -452,8 +452,11 @@ final class VectorLanes {
   }
 
   /**
-   * {@link FloatLanes#fromExp}, a vector at a time, the last values as one more vector: worked out
-   * first and stored last, as out may be x, whose values it reads.
+   * {@link FloatLanes#fromExp}, a vector at a time, the last values as one more vector: read first,
+   * as out may be x, and stored last. Written out with the vector API's own methods alone: small
+   * enough to be inlined into a caller (Spark's generated code), it may run out of that caller's
+   * inlining budget, which the JIT then still spends on the API's methods (forced inline, later)
+   * but not on helpers of ours, whose vectors are then boxed (the row four times slower).
    */
   static void fromExp(
       float[] x,
@@ -464,37 +467,29 @@ final class VectorLanes {
       float[] out,
       int outOffset) {
     int last = length - STEP;
-    FloatVector lastValues = fromExp(x, offset + last, z, last, pass);
-    for (int i = 0; i < last; i += STEP) {
-      fromExp(x, offset + i, z, i, pass).intoArray(out, outOffset + i);
+    FloatVector lastFloats = FloatVector.fromArray(NARROW, x, offset + last);
+    for (int i = 0; ; i += STEP) {
+      int at = Math.min(i, last);
+      FloatVector floats = i < last ? FloatVector.fromArray(NARROW, x, offset + i) : lastFloats;
+      DoubleVector values = (DoubleVector) floats.convertShape(VectorOperators.F2D, SPECIES, 0);
+      DoubleVector e = DoubleVector.fromArray(SPECIES, z, at);
+      // sigmoid's numerator: e where the sign bit of x is set, else 1, chosen by bit operations
+      // from the sign (a compare and a blend would pass through mask registers).
+      LongVector negative = values.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
+      DoubleVector s =
+          e.reinterpretAsLongs()
+              .and(negative)
+              .or(ONE_BITS.lanewise(VectorOperators.AND_NOT, negative))
+              .reinterpretAsDoubles()
+              .div(e.add(1.0));
+      if (pass != FloatLanes.Pass.SIGMOID) {
+        s = values.mul(s).blend(-0.0, s.eq(0.0));
+      }
+      ((FloatVector) s.convertShape(VectorOperators.D2F, NARROW, 0)).intoArray(out, outOffset + at);
+      if (at == last) {
+        return;
+      }
     }
-    lastValues.intoArray(out, outOffset + last);
-  }
-
-  /**
-   * sigmoid, silu or GELU's tanh form (the pass) of a vector of floats from x[at], given e^-|x| or
-   * e^-|2u| from z[zAt], rounded to float.
-   */
-  private static FloatVector fromExp(float[] x, int at, double[] z, int zAt, FloatLanes.Pass pass) {
-    DoubleVector e = DoubleVector.fromArray(SPECIES, z, zAt);
-    DoubleVector values = widened(x, at);
-    DoubleVector s = sigmoidNumerator(values, e).div(e.add(1.0));
-    if (pass != FloatLanes.Pass.SIGMOID) {
-      s = values.mul(s).blend(-0.0, s.eq(0.0));
-    }
-    return (FloatVector) s.convertShape(VectorOperators.D2F, NARROW, 0);
-  }
-
-  /**
-   * {@link FloatLanes#fromExp}'s numerator: e where the sign bit of x is set, else 1, chosen by bit
-   * operations from the sign (a compare and a blend would pass through mask registers).
-   */
-  private static DoubleVector sigmoidNumerator(DoubleVector x, DoubleVector e) {
-    LongVector negative = x.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 63);
-    return e.reinterpretAsLongs()
-        .and(negative)
-        .or(ONE_BITS.lanewise(VectorOperators.AND_NOT, negative))
-        .reinterpretAsDoubles();
   }
 
   /** The bits of 1.0 in every lane. */
