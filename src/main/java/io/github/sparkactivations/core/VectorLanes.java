@@ -31,6 +31,16 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link FloatLanes}' kernels with the JDK's Vector API, lane for lane the same operations as the
  * scalar forms there. Loaded only where the module is in the JVM.
+ *
+ * <p>A vector that crosses a call the JIT did not inline is boxed, and the JIT inlines a method
+ * into its caller until the caller's budget of nodes is spent; past it, it still inlines the API's
+ * own methods (marked to be inlined, later) but no helper of ours. So helpers that take or return
+ * vectors ({@link #exp}, {@link #widened}, {@link #keys}, ...) are called only from methods larger
+ * than the JIT inlines into a caller ({@link #shiftedExpSum}, {@link #inRegisters}, {@link
+ * #extreme}), which are compiled on their own budget; the smaller ones, which may be inlined into
+ * Spark's generated code, use the API's methods alone. Inlined there, {@link #widenFindingLargest}
+ * had its helpers left out for want of budget (the JIT's compilation log), and sigmoid's rows of
+ * 100 and 1,000 ran at times four times slower, as boxed vectors would make them.
  */
 final class VectorLanes {
 
@@ -237,7 +247,17 @@ final class VectorLanes {
         hasRoom(x, offset)
             ? FloatVector.fromArray(NARROW, x, offset + STEP).blend(first, PAST_ROW[rest])
             : FloatVector.fromArray(NARROW, x, offset + rest);
-    return value(keys(first, true).max(keys(last, true)).reduceLanes(VectorOperators.MAX));
+    // Math.max's order lane by lane, then keys' steps written out, as in widenFindingLargest.
+    IntVector bits = first.max(last).reinterpretAsInts();
+    IntVector negativeFlips =
+        bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, Integer.MAX_VALUE);
+    VectorMask<Integer> nan =
+        bits.lanewise(VectorOperators.AND, Integer.MAX_VALUE)
+            .compare(VectorOperators.GT, Float.floatToRawIntBits(Float.POSITIVE_INFINITY));
+    return value(
+        bits.lanewise(VectorOperators.XOR, negativeFlips)
+            .blend(Integer.MAX_VALUE, nan)
+            .reduceLanes(VectorOperators.MAX));
   }
 
   /**
@@ -453,10 +473,8 @@ final class VectorLanes {
 
   /**
    * {@link FloatLanes#fromExp}, a vector at a time, the last values as one more vector: read first,
-   * as out may be x, and stored last. Written out with the vector API's own methods alone: small
-   * enough to be inlined into a caller (Spark's generated code), it may run out of that caller's
-   * inlining budget, which the JIT then still spends on the API's methods (forced inline, later)
-   * but not on helpers of ours, whose vectors are then boxed (the row four times slower).
+   * as out may be x, and stored last. With the API's methods alone, as it may be inlined into a
+   * caller (see the class comment), the last values' read and the first ones' in one loop body.
    */
   static void fromExp(
       float[] x,
@@ -538,23 +556,42 @@ final class VectorLanes {
    * pending stores, and waits for all of them).
    */
   static float widenFindingLargest(float[] x, int offset, int length, double[] z) {
-    IntVector m = keys(FloatVector.fromArray(NARROW, x, offset + length - STEP), true);
-    int i = 0;
-    for (; i + STEP <= length; i += STEP) {
-      FloatVector values = FloatVector.fromArray(NARROW, x, offset + i);
-      m = m.max(keys(values, true));
-      widened(values).intoArray(z, i);
-    }
-    if (i < length) {
-      lastValues(x, offset, length, Double.NEGATIVE_INFINITY).intoArray(z, i);
+    int last = length - STEP;
+    IntVector m = IntVector.broadcast(NARROW_KEYS, Integer.MIN_VALUE);
+    for (int i = 0; ; i += STEP) {
+      FloatVector values = FloatVector.fromArray(NARROW, x, offset + Math.min(i, last));
+      // keys' steps written out, as this method may be inlined into a caller (the class comment).
+      IntVector bits = values.reinterpretAsInts();
+      IntVector negativeFlips =
+          bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, Integer.MAX_VALUE);
+      VectorMask<Integer> nan =
+          bits.lanewise(VectorOperators.AND, Integer.MAX_VALUE)
+              .compare(VectorOperators.GT, Float.floatToRawIntBits(Float.POSITIVE_INFINITY));
+      m = m.max(bits.lanewise(VectorOperators.XOR, negativeFlips).blend(Integer.MAX_VALUE, nan));
+      DoubleVector wide = (DoubleVector) values.convertShape(VectorOperators.F2D, SPECIES, 0);
+      if (i < last) {
+        wide.intoArray(z, i);
+        continue;
+      }
+      // The last values, read from the row's last floats, moved down and padded as lastValues has
+      // them where they are not a whole vector.
+      if (i > last) {
+        int rest = length % STEP;
+        wide =
+            wide.rearrange(LAST_VALUES_FIRST[rest]).blend(Double.NEGATIVE_INFINITY, PADDING[rest]);
+      }
+      wide.intoArray(z, i);
       i += STEP;
+      // Vectors of four lanes leave up to a vector of padding alone before the padded length.
+      for (; i < FloatLanes.padded(length); i += STEP) {
+        DoubleVector.broadcast(SPECIES, Double.NEGATIVE_INFINITY).intoArray(z, i);
+      }
+      return value(m.reduceLanes(VectorOperators.MAX));
     }
-    // Vectors of four lanes leave up to a vector of padding alone before the padded length.
-    for (; i < FloatLanes.padded(length); i += STEP) {
-      DoubleVector.broadcast(SPECIES, Double.NEGATIVE_INFINITY).intoArray(z, i);
-    }
-    return value(m.reduceLanes(VectorOperators.MAX));
   }
+
+  /** {@link #keys}' species over {@link #NARROW}'s shape. */
+  private static final VectorSpecies<Integer> NARROW_KEYS = NARROW.withLanes(int.class);
 
   private static IntVector keys(float[] x, int i, boolean largest) {
     return keys(FloatVector.fromArray(FLOATS, x, i), largest);
