@@ -104,10 +104,10 @@ final class VectorLanes {
    * exponentials stored. Larger than the JIT inlines into its callers: it is compiled on its own
    * with every vector operation intrinsified, whatever their inlining budget (where a vector
    * crosses a call the JIT did not inline, it is boxed, and the loop runs ten times slower); its
-   * helpers ({@link #exp}, {@link #shifted}, {@link #widened}) fit in its own budget. Its branches,
-   * on the pass and the source, take the same way through a whole row: the masks that log_softmax
-   * alone needs (which terms are left out) would cost every other pass compares and blends between
-   * vectors and mask registers, up to a sixth of the loop's time.
+   * helpers ({@link #exp}, {@link #shifted}, {@link #widened}, {@link #lastValues}) fit in its own
+   * budget. Its branches, on the pass and the source, take the same way through a whole row: the
+   * masks that log_softmax alone needs (which terms are left out) would cost every other pass
+   * compares and blends between vectors and mask registers, up to a sixth of the loop's time.
    */
   static double shiftedExpSum(
       float[] x,
@@ -593,17 +593,13 @@ final class VectorLanes {
   /** {@link #keys}' species over {@link #NARROW}'s shape. */
   private static final VectorSpecies<Integer> NARROW_KEYS = NARROW.withLanes(int.class);
 
-  private static IntVector keys(float[] x, int i, boolean largest) {
-    return keys(FloatVector.fromArray(FLOATS, x, i), largest);
-  }
-
   /**
-   * Floats as integers in the order of their values: the bits, with those after the sign flipped
-   * where the sign is set (so -0 is below +0, as {@link Math#max} has them), and any NaN as the key
-   * that wins, which reads back as a NaN. Flipping is its own inverse.
+   * The floats of x from i as integers in the order of their values: the bits, with those after the
+   * sign flipped where the sign is set (so -0 is below +0, as {@link Math#max} has them), and any
+   * NaN as the key that wins, which reads back as a NaN. Flipping is its own inverse.
    */
-  private static IntVector keys(FloatVector values, boolean largest) {
-    IntVector bits = values.reinterpretAsInts();
+  private static IntVector keys(float[] x, int i, boolean largest) {
+    IntVector bits = FloatVector.fromArray(FLOATS, x, i).reinterpretAsInts();
     IntVector negativeFlips =
         bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, Integer.MAX_VALUE);
     VectorMask<Integer> nan =
