@@ -76,8 +76,11 @@ public final class Kernels {
   static final double GELU_TANH_CUBIC_HI = 0.044715;
   private static final double GELU_TANH_CUBIC_LO = 2.1960211427085595e-18;
 
-  /** Above this x, sigmoid(2u) rounds to 1 (u > 43); below the other, the result underflows. */
-  private static final double GELU_TANH_LINEAR = 10.0;
+  /**
+   * Above this x, x sigmoid(2u) rounds to x (u > 21: x e^-2u < 2^-57, under half an ulp of x from 4
+   * up); below the other, the result underflows.
+   */
+  private static final double GELU_TANH_LINEAR = 7.5;
 
   private static final double GELU_TANH_UNDERFLOW = -30.0;
 
